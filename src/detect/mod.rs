@@ -1,0 +1,306 @@
+//! Feature-discussion detection: pure, deterministic, no I/O.
+//!
+//! A message is scored by cue families (`prompts/detection.toml`): intent cues add,
+//! cues of other talk subtract. A per-channel window adds up recent positive scores so
+//! that a discussion spread over several messages is spotted, once: after a prompt the
+//! channel stays quiet for a cooldown.
+
+pub mod cues;
+pub mod normalize;
+pub mod rank;
+pub mod title;
+
+pub use cues::{CompiledCues, Polarity};
+pub use rank::{PackMatch, PackRanker};
+
+use crate::ids::{ChannelId, MessageId, UserId};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+/// One chat message, as the detector sees it.
+#[derive(Debug, Clone)]
+pub struct ChatMessage {
+    pub id: MessageId,
+    pub channel: ChannelId,
+    pub author: UserId,
+    pub author_is_bot: bool,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+/// Tunables; the service fills them from config and per-server settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Window score needed to prompt.
+    pub threshold: f32,
+    /// How many recent messages of a channel count together.
+    pub window_messages: usize,
+    /// How old a message may be and still count.
+    pub window_minutes: i64,
+    /// Quiet time after a prompt.
+    pub cooldown_minutes: i64,
+    /// Packs never offered.
+    pub disabled_packs: BTreeSet<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: DEFAULT_THRESHOLD,
+            window_messages: 8,
+            window_minutes: 20,
+            cooldown_minutes: 60,
+            disabled_packs: BTreeSet::new(),
+        }
+    }
+}
+
+pub const DEFAULT_THRESHOLD: f32 = 3.0;
+
+/// Why a message scored: one cue that matched, and the words it matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub family: String,
+    pub polarity: Polarity,
+    pub weight: f32,
+    /// The words that matched, as written.
+    pub matched: String,
+    /// Which message of the window (0 = oldest still counted).
+    pub message: usize,
+}
+
+/// A prompt that should fire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Detection {
+    pub channel: ChannelId,
+    /// The message that tipped the window over the threshold.
+    pub message_id: MessageId,
+    pub at: DateTime<Utc>,
+    pub score: f32,
+    pub threshold: f32,
+    pub evidence: Vec<Evidence>,
+    pub packs: Vec<PackMatch>,
+    pub title: String,
+    /// Everyone who wrote in the window.
+    pub participants: Vec<UserId>,
+}
+
+/// A single message's score and the cues behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageScore {
+    pub score: f32,
+    pub intent: f32,
+    pub evidence: Vec<Evidence>,
+    /// End of the first strong proposal match, for the title.
+    pub cue_end: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    id: MessageId,
+    author: UserId,
+    at: DateTime<Utc>,
+    text: String,
+    score: MessageScore,
+}
+
+#[derive(Debug, Default, Clone)]
+struct ChannelState {
+    entries: VecDeque<Entry>,
+    quiet_until: Option<DateTime<Utc>>,
+}
+
+/// Most a single message can add to the window; one enthusiastic line is not a discussion.
+const MESSAGE_CAP: f32 = 4.0;
+/// Least a single message can take away; one stack trace does not erase a discussion.
+const MESSAGE_FLOOR: f32 = -2.0;
+
+/// Scores messages and keeps each channel's window. Cheap to clone the compiled parts.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    cues: std::sync::Arc<CompiledCues>,
+    ranker: std::sync::Arc<PackRanker>,
+    channels: HashMap<ChannelId, ChannelState>,
+}
+
+impl Detector {
+    pub fn new(cues: std::sync::Arc<CompiledCues>, ranker: std::sync::Arc<PackRanker>) -> Detector {
+        Detector {
+            cues,
+            ranker,
+            channels: HashMap::new(),
+        }
+    }
+
+    /// Scores one text (already reduced to prose) on its own.
+    pub fn score_text(&self, prose: &str) -> MessageScore {
+        score_prose(&self.cues, prose)
+    }
+
+    /// Feeds one message; returns a detection when the channel's discussion crosses the
+    /// threshold and the channel is not cooling down. A message seen before (same id) is
+    /// ignored, so a replayed event changes nothing.
+    pub fn observe(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<Detection> {
+        if msg.author_is_bot {
+            return None;
+        }
+        let state = self.channels.entry(msg.channel).or_default();
+        if state.entries.iter().any(|e| e.id == msg.id) {
+            return None;
+        }
+        let prose = normalize::prose(&msg.text);
+        let score = score_prose(&self.cues, &prose);
+        let window = Duration::minutes(settings.window_minutes.max(0));
+        while state
+            .entries
+            .front()
+            .is_some_and(|e| msg.at - e.at > window)
+        {
+            state.entries.pop_front();
+        }
+        let positive = score.intent > 0.0;
+        state.entries.push_back(Entry {
+            id: msg.id,
+            author: msg.author,
+            at: msg.at,
+            text: prose,
+            score,
+        });
+        while state.entries.len() > settings.window_messages.max(1) {
+            state.entries.pop_front();
+        }
+        if state.quiet_until.is_some_and(|until| msg.at < until) {
+            return None;
+        }
+        let total: f32 = state
+            .entries
+            .iter()
+            .map(|e| e.score.score.clamp(MESSAGE_FLOOR, MESSAGE_CAP))
+            .sum();
+        if !positive || total < settings.threshold {
+            return None;
+        }
+        let detection = build_detection(&self.ranker, state, msg, total, settings);
+        state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
+        state.entries.clear();
+        Some(detection)
+    }
+
+    /// Starts a channel's cooldown now (e.g. muted, or a plan was started by hand).
+    pub fn quiet(&mut self, channel: ChannelId, until: DateTime<Utc>) {
+        let state = self.channels.entry(channel).or_default();
+        state.quiet_until = Some(until);
+        state.entries.clear();
+    }
+
+    /// Forgets a channel's window (e.g. unwatched).
+    pub fn forget(&mut self, channel: ChannelId) {
+        self.channels.remove(&channel);
+    }
+
+    pub fn ranker(&self) -> &PackRanker {
+        &self.ranker
+    }
+}
+
+fn build_detection(
+    ranker: &PackRanker,
+    state: &ChannelState,
+    msg: &ChatMessage,
+    total: f32,
+    settings: &Settings,
+) -> Detection {
+    let mut evidence = Vec::new();
+    for (i, e) in state.entries.iter().enumerate() {
+        for ev in &e.score.evidence {
+            evidence.push(Evidence {
+                message: i,
+                ..ev.clone()
+            });
+        }
+    }
+    let best = state
+        .entries
+        .iter()
+        .max_by(|a, b| a.score.intent.total_cmp(&b.score.intent))
+        .expect("window holds the current message");
+    let title = title::guess(&best.text, best.score.cue_end);
+    let packs = ranker.rank(
+        state.entries.iter().map(|e| e.text.as_str()),
+        &settings.disabled_packs,
+    );
+    let mut participants: Vec<UserId> = Vec::new();
+    for e in &state.entries {
+        if !participants.contains(&e.author) {
+            participants.push(e.author);
+        }
+    }
+    Detection {
+        channel: msg.channel,
+        message_id: msg.id,
+        at: msg.at,
+        score: total,
+        threshold: settings.threshold,
+        evidence,
+        packs,
+        title,
+        participants,
+    }
+}
+
+/// Scores prose: each family counts once, with its strongest matching cue.
+pub fn score_prose(cues: &CompiledCues, prose: &str) -> MessageScore {
+    let matches = cues.set.matches(prose);
+    if !matches.matched_any() {
+        return MessageScore {
+            score: 0.0,
+            intent: 0.0,
+            evidence: Vec::new(),
+            cue_end: None,
+        };
+    }
+    let mut best: Vec<Option<(f32, usize)>> = vec![None; cues.families.len()];
+    for idx in matches.iter() {
+        let m = &cues.meta[idx];
+        let slot = &mut best[m.family_index];
+        if slot.is_none_or(|(w, _)| m.weight > w) {
+            *slot = Some((m.weight, idx));
+        }
+    }
+    let mut intent = 0.0;
+    let mut other = 0.0;
+    let mut evidence = Vec::new();
+    let mut cue_end: Option<usize> = None;
+    let mut strongest = 0.0;
+    for (weight, idx) in best.into_iter().flatten() {
+        let m = &cues.meta[idx];
+        let found = cues.regexes[idx].find(prose);
+        match m.polarity {
+            Polarity::Intent => {
+                intent += weight;
+                if weight > strongest {
+                    strongest = weight;
+                    cue_end = found.map(|f| f.end());
+                }
+            }
+            Polarity::Other => other += weight,
+        }
+        evidence.push(Evidence {
+            family: m.family.clone(),
+            polarity: m.polarity,
+            weight,
+            matched: found.map(|f| f.as_str().to_string()).unwrap_or_default(),
+            message: 0,
+        });
+    }
+    MessageScore {
+        score: intent - other,
+        intent,
+        evidence,
+        cue_end,
+    }
+}
+
+#[cfg(test)]
+mod tests;

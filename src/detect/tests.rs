@@ -1,0 +1,218 @@
+use super::*;
+use crate::packs::PackSet;
+use std::sync::Arc;
+
+fn detector() -> Detector {
+    let packs = PackSet::shipped().unwrap();
+    Detector::new(
+        Arc::new(CompiledCues::shipped().unwrap()),
+        Arc::new(PackRanker::new(&packs)),
+    )
+}
+
+fn msg(id: u64, channel: u64, minute: i64, text: &str) -> ChatMessage {
+    ChatMessage {
+        id: MessageId(id),
+        channel: ChannelId(channel),
+        author: UserId(id % 3 + 1),
+        author_is_bot: false,
+        at: DateTime::from_timestamp(1_700_000_000 + minute * 60, 0).unwrap(),
+        text: text.to_string(),
+    }
+}
+
+fn fires(texts: &[&str]) -> bool {
+    let mut d = detector();
+    let s = Settings::default();
+    texts
+        .iter()
+        .enumerate()
+        .any(|(i, t)| d.observe(&msg(i as u64 + 1, 1, i as i64, t), &s).is_some())
+}
+
+#[test]
+fn feature_talk_fires_and_other_talk_does_not() {
+    let table: &[(&[&str], bool)] = &[
+        (
+            &["We should add an endpoint for bulk refunds so support can stop doing it by hand"],
+            true,
+        ),
+        (
+            &["it would be nice to have an option to export invoices as CSV"],
+            true,
+        ),
+        (
+            &[
+                "Let's add support for webhooks when an order ships",
+                "we need to store the delivery attempts in a new table",
+            ],
+            true,
+        ),
+        (
+            &[
+                "what if we add a setting per workspace for retention",
+                "yeah, and a new endpoint to change it",
+            ],
+            true,
+        ),
+        (
+            &["I get an error when I call the endpoint: TypeError undefined"],
+            false,
+        ),
+        (&["how do I add a column in postgres?"], false),
+        (&["thanks, that fixed it!"], false),
+        (
+            &["the build is broken again after upgrading to version 5"],
+            false,
+        ),
+        (&["lol", "good morning", "anyone around?"], false),
+    ];
+    for (texts, expected) in table {
+        assert_eq!(fires(texts), *expected, "{texts:?}");
+    }
+}
+
+#[test]
+fn code_blocks_quotes_and_urls_do_not_count() {
+    assert!(!fires(&[
+        "```\n// we should add support for retries, it would be nice to have an option to\n```"
+    ]));
+    assert!(!fires(&[
+        "> we should add an endpoint for refunds, it would be nice to have an option"
+    ]));
+    assert!(!fires(&[
+        "https://example.com/we-should-add-an-endpoint-would-be-nice-to-have-option-to"
+    ]));
+}
+
+#[test]
+fn bot_messages_are_ignored() {
+    let mut d = detector();
+    let mut m = msg(
+        1,
+        1,
+        0,
+        "We should add an endpoint for bulk refunds, it would be nice to have an option to undo",
+    );
+    m.author_is_bot = true;
+    assert!(d.observe(&m, &Settings::default()).is_none());
+}
+
+#[test]
+fn a_discussion_spread_over_messages_fires_once_then_the_channel_cools_down() {
+    let mut d = detector();
+    let s = Settings::default();
+    let lines = [
+        "so for the team plan",
+        "we could add a new endpoint for invitations",
+        "and it would be nice to let admins revoke them",
+        "we should also add an option to expire invites after a week",
+        "let's add an audit table too",
+    ];
+    let fired: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| d.observe(&msg(i as u64 + 1, 1, i as i64, t), &s).map(|_| i))
+        .collect();
+    assert_eq!(fired.len(), 1, "fired at {fired:?}");
+    // After the cooldown the same channel may fire again.
+    let later = msg(
+        100,
+        1,
+        200,
+        "we should add an endpoint for bulk refunds, it would be nice to have an option to undo",
+    );
+    assert!(d.observe(&later, &s).is_some());
+}
+
+#[test]
+fn messages_older_than_the_window_do_not_add_up() {
+    let mut d = detector();
+    let s = Settings {
+        threshold: 3.5,
+        ..Settings::default()
+    };
+    assert!(
+        d.observe(&msg(1, 1, 0, "an option to mute would help"), &s)
+            .is_none()
+    );
+    // 30 minutes later: outside the 20-minute window.
+    assert!(
+        d.observe(&msg(2, 1, 30, "it would be nice to have a dark theme"), &s)
+            .is_none()
+    );
+}
+
+#[test]
+fn channels_are_independent() {
+    let mut d = detector();
+    let s = Settings {
+        threshold: 3.5,
+        ..Settings::default()
+    };
+    assert!(
+        d.observe(&msg(1, 1, 0, "an option to mute would help"), &s)
+            .is_none()
+    );
+    assert!(
+        d.observe(&msg(2, 2, 1, "it would be nice to have a dark theme"), &s)
+            .is_none()
+    );
+}
+
+#[test]
+fn a_replayed_message_is_not_counted_twice() {
+    let mut d = detector();
+    let s = Settings {
+        threshold: 3.5,
+        ..Settings::default()
+    };
+    let m = msg(1, 1, 0, "an option to mute would help");
+    assert!(d.observe(&m, &s).is_none());
+    assert!(
+        d.observe(&m, &s).is_none(),
+        "the replay must not push the window over"
+    );
+}
+
+#[test]
+fn a_detection_explains_itself() {
+    let mut d = detector();
+    let det = d
+        .observe(
+            &msg(7, 1, 0, "We should add refunds for card payments, it would be nice to have an option to undo a charge"),
+            &Settings::default(),
+        )
+        .expect("fires");
+    assert_eq!(det.message_id, MessageId(7));
+    assert!(det.score >= det.threshold);
+    assert!(
+        det.evidence
+            .iter()
+            .any(|e| e.family == "proposal" && e.matched.eq_ignore_ascii_case("We should add"))
+    );
+    assert_eq!(det.packs[0].id, "payments");
+    assert_eq!(det.title, "Refunds for card payments");
+    for core in ["api", "data_model", "errors", "performance"] {
+        assert!(
+            det.packs.iter().any(|p| p.id == core),
+            "core pack {core} missing"
+        );
+    }
+}
+
+#[test]
+fn a_higher_threshold_needs_more_evidence() {
+    let text = "an option to mute would help";
+    let mut d = detector();
+    let low = Settings {
+        threshold: 1.0,
+        ..Settings::default()
+    };
+    let high = Settings {
+        threshold: 9.0,
+        ..Settings::default()
+    };
+    assert!(d.observe(&msg(1, 1, 0, text), &high).is_none());
+    assert!(d.observe(&msg(2, 2, 0, text), &low).is_some());
+}

@@ -1,0 +1,179 @@
+//! Question packs: the product's knowledge, kept as data in `prompts/packs/`.
+
+mod load;
+mod model;
+mod shipped;
+
+pub use load::{PackError, parse_pack};
+pub(crate) use load::{compile_cue, line_of};
+pub use model::{Category, Cue, Pack, PackKind, Question};
+
+use std::collections::HashMap;
+use std::path::Path;
+
+/// All packs in force, shipped ones overridden by a server's own by id.
+#[derive(Debug, Clone)]
+pub struct PackSet {
+    packs: Vec<Pack>,
+    by_id: HashMap<String, usize>,
+}
+
+impl PackSet {
+    /// Builds a set, rejecting duplicate pack ids and question ids across packs.
+    pub fn new(packs: Vec<Pack>) -> Result<PackSet, Vec<PackError>> {
+        let mut errors = Vec::new();
+        let mut by_id = HashMap::new();
+        let mut question_owner: HashMap<&str, &Pack> = HashMap::new();
+        for (i, pack) in packs.iter().enumerate() {
+            if let Some(&first) = by_id.get(&pack.id) {
+                let first: &Pack = &packs[first];
+                errors.push(PackError::at(
+                    &pack.source,
+                    0,
+                    "id",
+                    format!("duplicate pack id '{}' (also in {})", pack.id, first.source),
+                ));
+                continue;
+            }
+            by_id.insert(pack.id.clone(), i);
+            for q in &pack.questions {
+                if let Some(owner) = question_owner.get(q.id.as_str()) {
+                    errors.push(PackError::at(
+                        &pack.source,
+                        0,
+                        "questions.id",
+                        format!(
+                            "duplicate question id '{}' (also in {})",
+                            q.id, owner.source
+                        ),
+                    ));
+                } else {
+                    question_owner.insert(&q.id, pack);
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(PackSet { packs, by_id })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The packs shipped inside the binary.
+    pub fn shipped() -> Result<PackSet, Vec<PackError>> {
+        PackSet::new(shipped::load_all()?)
+    }
+
+    /// Shipped packs, with the `.toml` files of `dir` added or replacing shipped ones by id.
+    pub fn with_overrides(dir: Option<&Path>) -> Result<PackSet, Vec<PackError>> {
+        let mut packs = shipped::load_all()?;
+        if let Some(dir) = dir {
+            for pack in load::load_dir(dir)? {
+                match packs.iter_mut().find(|p| p.id == pack.id) {
+                    Some(slot) => *slot = pack,
+                    None => packs.push(pack),
+                }
+            }
+        }
+        PackSet::new(packs)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Pack> {
+        self.packs.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.packs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packs.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Pack> {
+        self.by_id.get(id).map(|&i| &self.packs[i])
+    }
+
+    /// The packs always offered.
+    pub fn core(&self) -> impl Iterator<Item = &Pack> {
+        self.packs.iter().filter(|p| p.kind == PackKind::Core)
+    }
+
+    pub fn question_count(&self) -> usize {
+        self.packs.iter().map(|p| p.questions.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_pack_loads() {
+        let set = PackSet::shipped().expect("shipped packs are valid");
+        assert!(set.len() >= 15, "only {} packs", set.len());
+        assert!(
+            set.question_count() >= 120,
+            "only {} questions",
+            set.question_count()
+        );
+        let core: Vec<_> = set.core().map(|p| p.id.as_str()).collect();
+        for id in ["data_model", "api", "performance", "errors"] {
+            assert!(core.contains(&id), "core pack {id} missing: {core:?}");
+        }
+    }
+
+    #[test]
+    fn every_non_core_pack_has_cues_and_a_critical_question_is_not_everything() {
+        let set = PackSet::shipped().unwrap();
+        for p in set.iter() {
+            if p.kind != PackKind::Core {
+                assert!(!p.cues.is_empty(), "{} has no cues", p.id);
+            }
+            let critical = p.questions.iter().filter(|q| q.critical).count();
+            assert!(
+                critical < p.questions.len(),
+                "{}: every question is critical",
+                p.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_file_in_prompts_packs_is_shipped() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/packs");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let mut shipped: Vec<String> = shipped::FILES.iter().map(|(n, _)| n.to_string()).collect();
+        shipped.sort();
+        assert_eq!(on_disk, shipped);
+    }
+
+    #[test]
+    fn a_servers_pack_overrides_a_shipped_one_by_id_and_adds_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("payments.toml"),
+            "id = \"payments\"\nname = \"Our payments\"\ndescription = \"d\"\nkind = \"domain\"\n\
+             [[cues]]\npattern = 'stripe'\nweight = 2.0\n\
+             [[questions]]\nid = \"ours.refunds\"\ncategory = \"errors\"\ntext = \"Who approves refunds?\"\nwhy = \"Money leaves.\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("extra.toml"),
+            "id = \"extra\"\nname = \"Extra\"\ndescription = \"d\"\nkind = \"integration\"\n\
+             [[questions]]\nid = \"extra.one\"\ncategory = \"operations\"\ntext = \"Who is on call?\"\nwhy = \"Pages go nowhere.\"\n",
+        )
+        .unwrap();
+        let base = PackSet::shipped().unwrap();
+        let set = PackSet::with_overrides(Some(dir.path())).unwrap();
+        assert_eq!(set.len(), base.len() + 1);
+        assert_eq!(set.get("payments").unwrap().name, "Our payments");
+        assert_eq!(set.get("payments").unwrap().questions.len(), 1);
+        assert!(set.get("extra").is_some());
+    }
+}

@@ -1,0 +1,134 @@
+//! The question-pack model: plain data, validated once at load time.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a pack is for, which decides when it is offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackKind {
+    /// Always offered: data model, API, performance, errors.
+    Core,
+    /// Offered when the discussion names the domain (payments, tenants, …).
+    Domain,
+    /// Offered when the discussion names the integration (queues, webhooks, …).
+    Integration,
+}
+
+impl PackKind {
+    pub const ALL: [PackKind; 3] = [PackKind::Core, PackKind::Domain, PackKind::Integration];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackKind::Core => "core",
+            PackKind::Domain => "domain",
+            PackKind::Integration => "integration",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PackKind> {
+        PackKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The theme a question belongs to; coverage is reported per category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    DataModel,
+    Api,
+    Performance,
+    Errors,
+    Security,
+    Operations,
+    Compliance,
+    Product,
+}
+
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::DataModel,
+        Category::Api,
+        Category::Performance,
+        Category::Errors,
+        Category::Security,
+        Category::Operations,
+        Category::Compliance,
+        Category::Product,
+    ];
+
+    /// The key used in pack files, the database and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::DataModel => "data_model",
+            Category::Api => "api",
+            Category::Performance => "performance",
+            Category::Errors => "errors",
+            Category::Security => "security",
+            Category::Operations => "operations",
+            Category::Compliance => "compliance",
+            Category::Product => "product",
+        }
+    }
+
+    /// The heading people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::DataModel => "Data model",
+            Category::Api => "API design",
+            Category::Performance => "Performance & scale",
+            Category::Errors => "Errors & edge cases",
+            Category::Security => "Security",
+            Category::Operations => "Operations",
+            Category::Compliance => "Compliance",
+            Category::Product => "Product rules",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A regular expression that makes a pack relevant, with its weight.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    pub pattern: String,
+    pub regex: Regex,
+    pub weight: f32,
+}
+
+/// One planning question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Stable id, unique across all loaded packs (`pack.slug`).
+    pub id: String,
+    pub category: Category,
+    pub text: String,
+    /// What goes wrong in production when nobody asks.
+    pub why: String,
+    /// A wrong or missing answer causes data loss, money loss, a security incident or an outage.
+    pub critical: bool,
+    /// What a good answer contains.
+    pub hint: Option<String>,
+}
+
+/// A question pack as loaded from `prompts/packs/*.toml` or a server's own folder.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub kind: PackKind,
+    pub cues: Vec<Cue>,
+    pub questions: Vec<Question>,
+    /// Where it came from, for messages (`prompts/packs/payments.toml` or a path).
+    pub source: String,
+}
