@@ -5,6 +5,9 @@
 //! `cli` are adapters. See `ARCHITECTURE.md`.
 
 pub mod detect;
+pub mod export;
+pub mod guild;
 pub mod ids;
 pub mod packs;
 pub mod plan;
+pub mod store;

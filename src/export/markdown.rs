@@ -1,0 +1,154 @@
+//! The Markdown summary: pastes into a GitHub issue as a checklist.
+
+use super::escape::{markdown_block, markdown_inline as esc};
+use crate::plan::{Plan, PlanQuestion, QuestionState, Status};
+use std::fmt::Write;
+
+pub fn render(plan: &Plan) -> String {
+    let mut o = String::new();
+    let cov = plan.coverage();
+    let _ = writeln!(o, "# Plan: {}", esc(&plan.title));
+    o.push('\n');
+    let status = match plan.status {
+        Status::Open => "open".to_string(),
+        Status::Closed => match plan.closed_at {
+            Some(at) => format!("closed {}", at.format("%Y-%m-%d")),
+            None => "closed".to_string(),
+        },
+    };
+    let _ = writeln!(
+        o,
+        "**Status:** {status} · **Started:** {} by {} · **Packs:** {}  ",
+        plan.created_at.format("%Y-%m-%d"),
+        esc(&plan.created_by.name),
+        plan.packs
+            .iter()
+            .map(|p| esc(p))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let names: Vec<String> = plan.participants().iter().map(|a| esc(&a.name)).collect();
+    let _ = writeln!(o, "**Participants:** {}", names.join(", "));
+    o.push('\n');
+
+    let _ = writeln!(o, "## Coverage\n");
+    let _ = writeln!(o, "| Category | Answered | Skipped | Open | Coverage |");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|");
+    for c in &cov.categories {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {}% |",
+            c.category.label(),
+            c.answered,
+            c.skipped,
+            c.open(),
+            c.percent()
+        );
+    }
+    let _ = writeln!(
+        o,
+        "| **Overall** | **{}** | **{}** | **{}** | **{}%** |",
+        cov.answered,
+        cov.skipped,
+        cov.open(),
+        cov.percent()
+    );
+    o.push('\n');
+
+    let critical = plan.critical_open();
+    if !critical.is_empty() {
+        let _ = writeln!(o, "## Critical questions still open\n");
+        for q in &critical {
+            open_item(&mut o, q);
+        }
+        o.push('\n');
+    }
+
+    let answered: Vec<&PlanQuestion> = plan
+        .questions
+        .iter()
+        .filter(|q| matches!(plan.state(&q.id), QuestionState::Answered { .. }))
+        .collect();
+    if !answered.is_empty() {
+        let _ = writeln!(o, "## Answered\n");
+        for q in answered {
+            if let QuestionState::Answered { latest, revisions } = plan.state(&q.id) {
+                let _ = writeln!(
+                    o,
+                    "- [x] **Q{}** {} _({})_",
+                    q.number,
+                    esc(&q.text),
+                    q.category.label()
+                );
+                let _ = writeln!(o, "{}", markdown_block(&latest.text, "  "));
+                let revised = if revisions > 1 {
+                    format!(" · {revisions} revisions")
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    o,
+                    "  <sub>{} · {}{revised}</sub>",
+                    esc(&latest.author.name),
+                    latest.at.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+        }
+        o.push('\n');
+    }
+
+    let skipped: Vec<&PlanQuestion> = plan
+        .questions
+        .iter()
+        .filter(|q| matches!(plan.state(&q.id), QuestionState::Skipped { .. }))
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(o, "## Skipped\n");
+        for q in skipped {
+            if let QuestionState::Skipped { latest } = plan.state(&q.id) {
+                let _ = writeln!(
+                    o,
+                    "- [x] ~~**Q{}** {}~~ — skipped by {}: {}",
+                    q.number,
+                    esc(&q.text),
+                    esc(&latest.author.name),
+                    esc(&latest.text)
+                );
+            }
+        }
+        o.push('\n');
+    }
+
+    let rest: Vec<&PlanQuestion> = plan
+        .questions
+        .iter()
+        .filter(|q| !q.critical && plan.is_open(&q.id))
+        .collect();
+    if !rest.is_empty() {
+        let _ = writeln!(o, "## Open questions\n");
+        for q in rest {
+            open_item(&mut o, q);
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "<sub>Exported by plancheck. Questions are a snapshot taken when the plan started.</sub>"
+    );
+    o
+}
+
+fn open_item(o: &mut String, q: &PlanQuestion) {
+    let mark = if q.critical { " ⚠️" } else { "" };
+    let _ = writeln!(
+        o,
+        "- [ ] **Q{}**{mark} {} _({})_",
+        q.number,
+        esc(&q.text),
+        q.category.label()
+    );
+    let _ = writeln!(o, "  - Why: {}", esc(&q.why));
+    if let Some(h) = &q.hint {
+        let _ = writeln!(o, "  - A good answer names: {}", esc(h));
+    }
+}

@@ -1,0 +1,171 @@
+use super::*;
+use crate::ids::{ChannelId, GuildId, PlanId, UserId};
+use crate::packs::PackSet;
+use crate::plan::{AnswerEvent, Author, EventKind, Plan, Status, snapshot};
+use chrono::DateTime;
+use std::path::PathBuf;
+
+const HOSTILE: &str = "@everyone <@123> | pipe | ```rust\nfn x() {}\n``` <img src=x onerror=alert(1)> [link](javascript:alert(1))";
+
+fn at(s: i64) -> chrono::DateTime<chrono::Utc> {
+    DateTime::from_timestamp(1_764_000_000 + s, 0).unwrap()
+}
+
+fn plan() -> Plan {
+    let packs = PackSet::shipped().unwrap();
+    let questions = snapshot(&packs, &["payments".into()]).unwrap();
+    let ana = Author {
+        id: UserId(111),
+        name: "ana".into(),
+    };
+    let evil = Author {
+        id: UserId(222),
+        name: "@here | <b>bo</b>".into(),
+    };
+    let ev = |q: &str, kind, text: &str, who: &Author, s| AnswerEvent {
+        question_id: q.into(),
+        kind,
+        text: text.into(),
+        author: who.clone(),
+        at: at(s),
+        source: None,
+    };
+    Plan {
+        id: PlanId(7),
+        guild: GuildId(1_234_567_890_123_456_789),
+        channel: ChannelId(42),
+        thread: Some(ChannelId(43)),
+        title: "Refunds | *partial* @everyone".into(),
+        status: Status::Open,
+        created_by: ana.clone(),
+        created_at: at(0),
+        closed_at: None,
+        packs: vec!["payments".into()],
+        questions,
+        events: vec![
+            ev(
+                "payments.idempotency",
+                EventKind::Answer,
+                "Idempotency-Key header",
+                &ana,
+                60,
+            ),
+            ev(
+                "payments.idempotency",
+                EventKind::Answer,
+                "Idempotency-Key header, kept 24 h\n- stored with the response",
+                &ana,
+                120,
+            ),
+            ev("payments.states", EventKind::Answer, HOSTILE, &evil, 180),
+            ev(
+                "payments.currency",
+                EventKind::Skip,
+                "=cmd|' /C calc'!A0 single currency",
+                &evil,
+                240,
+            ),
+        ],
+    }
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 once, then review)",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "{name} differs from its golden file");
+}
+
+#[test]
+fn markdown_matches_its_golden_file() {
+    golden("plan.md", &render(&plan(), Format::Markdown));
+}
+
+#[test]
+fn json_matches_its_golden_file() {
+    golden("plan.json", &render(&plan(), Format::Json));
+}
+
+#[test]
+fn csv_matches_its_golden_file() {
+    golden("plan.csv", &render(&plan(), Format::Csv));
+}
+
+#[test]
+fn hostile_text_cannot_ping_or_inject_markup_in_markdown() {
+    let md = render(&plan(), Format::Markdown);
+    for bad in [
+        "@everyone",
+        "@here",
+        "<@123>",
+        "<img",
+        "```",
+        "](javascript",
+    ] {
+        assert!(!md.contains(bad), "markdown contains {bad:?}");
+    }
+    // Every line of the multi-line answer stays inside its quote.
+    assert!(md.contains("  > Idempotency-Key header, kept 24 h\n  > \\- stored with the response"));
+}
+
+#[test]
+fn json_round_trips_user_text_exactly_and_carries_its_schema() {
+    let v: serde_json::Value = serde_json::from_str(&render(&plan(), Format::Json)).unwrap();
+    assert_eq!(v["schema"], JSON_SCHEMA);
+    assert_eq!(v["version"], JSON_VERSION);
+    assert_eq!(v["plan"]["guild_id"], "1234567890123456789");
+    let q = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "payments.states")
+        .unwrap();
+    assert_eq!(q["answer"]["text"], HOSTILE);
+    let idem = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "payments.idempotency")
+        .unwrap();
+    assert_eq!(idem["answer"]["revisions"], 2);
+    assert_eq!(idem["history"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn csv_has_one_row_per_question_and_no_live_formulas() {
+    let p = plan();
+    let out = render(&p, Format::Csv);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), p.questions.len());
+    let skipped = rows.iter().find(|r| &r[2] == "payments.currency").unwrap();
+    assert_eq!(&skipped[7], "skipped");
+    assert!(skipped[9].starts_with("'="));
+    let answered = rows.iter().find(|r| &r[2] == "payments.states").unwrap();
+    assert_eq!(
+        answered[8].to_string(),
+        format!("'{HOSTILE}"),
+        "CSV quoting keeps the text whole, behind the formula guard"
+    );
+}
+
+#[test]
+fn file_names_are_slugs() {
+    assert_eq!(
+        file_name(&plan(), Format::Markdown),
+        "plan-7-refunds-partial-everyone.md"
+    );
+    let mut p = plan();
+    p.title = "!!!".into();
+    assert_eq!(file_name(&p, Format::Csv), "plan-7.csv");
+}

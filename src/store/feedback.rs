@@ -1,0 +1,126 @@
+//! Table `feedback`: what people said about prompts, for calibration.
+
+use super::{Result, Store, id, is_unique_violation, ts};
+use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, UserId};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackKind {
+    /// "Not a feature": the prompt was a false trigger.
+    NotFeature,
+    /// A checklist was started from the prompt: a true trigger.
+    Started,
+}
+
+impl FeedbackKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            FeedbackKind::NotFeature => "not_feature",
+            FeedbackKind::Started => "started",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FeedbackCounts {
+    pub not_feature: u32,
+    pub started: u32,
+}
+
+impl Store {
+    /// Records feedback once per source event; returns false for a replay.
+    #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(skip_all, fields(guild = %guild))]
+    pub async fn add_feedback(
+        &self,
+        guild: GuildId,
+        channel: ChannelId,
+        detection: Option<DetectionId>,
+        kind: FeedbackKind,
+        user: UserId,
+        at: DateTime<Utc>,
+        source: MessageId,
+    ) -> Result<bool> {
+        let r = sqlx::query(
+            "INSERT INTO feedback (guild_id, channel_id, detection_id, kind, user_id, at, source_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id(guild.0))
+        .bind(id(channel.0))
+        .bind(detection.map(|d| d.0))
+        .bind(kind.as_str())
+        .bind(id(user.0))
+        .bind(ts(at))
+        .bind(id(source.0))
+        .execute(self.pool())
+        .await;
+        match r {
+            Ok(_) => Ok(true),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Feedback counts of a server since `since`.
+    #[tracing::instrument(skip_all, fields(guild = %guild))]
+    pub async fn feedback_counts(
+        &self,
+        guild: GuildId,
+        since: DateTime<Utc>,
+    ) -> Result<FeedbackCounts> {
+        let (nf, st): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(kind = 'not_feature'), 0), COALESCE(SUM(kind = 'started'), 0)
+             FROM feedback WHERE guild_id = ? AND at >= ?",
+        )
+        .bind(id(guild.0))
+        .bind(ts(since))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(FeedbackCounts {
+            not_feature: nf as u32,
+            started: st as u32,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::fresh;
+    use super::*;
+
+    #[tokio::test]
+    async fn feedback_is_counted_once_per_source_event() {
+        let (store, _dir) = fresh().await;
+        let now = Utc::now();
+        let add = |kind, source| {
+            store.add_feedback(
+                GuildId(1),
+                ChannelId(2),
+                None,
+                kind,
+                UserId(3),
+                now,
+                MessageId(source),
+            )
+        };
+        assert!(add(FeedbackKind::NotFeature, 10).await.unwrap());
+        assert!(!add(FeedbackKind::NotFeature, 10).await.unwrap());
+        assert!(add(FeedbackKind::Started, 11).await.unwrap());
+        let c = store
+            .feedback_counts(GuildId(1), now - chrono::Duration::days(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            c,
+            FeedbackCounts {
+                not_feature: 1,
+                started: 1
+            }
+        );
+        let other = store
+            .feedback_counts(GuildId(9), now - chrono::Duration::days(1))
+            .await
+            .unwrap();
+        assert_eq!(other, FeedbackCounts::default());
+    }
+}

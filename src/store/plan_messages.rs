@@ -1,0 +1,40 @@
+//! Table `plan_messages`: which bot message shows which questions of a plan.
+
+use super::{Result, Store, id};
+use crate::ids::{MessageId, PlanId};
+
+impl Store {
+    /// Remembers that `message` shows questions `first..=last` of `plan`.
+    #[tracing::instrument(skip_all, fields(plan = %plan))]
+    pub async fn add_plan_message(
+        &self,
+        plan: PlanId,
+        message: MessageId,
+        first: u32,
+        last: u32,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO plan_messages (message_id, plan_id, first_number, last_number) VALUES (?, ?, ?, ?)
+             ON CONFLICT (message_id) DO NOTHING",
+        )
+        .bind(id(message.0))
+        .bind(plan.0)
+        .bind(i64::from(first))
+        .bind(i64::from(last))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The plan and question range a bot message shows, if it shows any.
+    #[tracing::instrument(skip_all, fields(message = %message))]
+    pub async fn plan_message(&self, message: MessageId) -> Result<Option<(PlanId, u32, u32)>> {
+        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT plan_id, first_number, last_number FROM plan_messages WHERE message_id = ?",
+        )
+        .bind(id(message.0))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(p, f, l)| (PlanId(p), f as u32, l as u32)))
+    }
+}

@@ -1,0 +1,277 @@
+//! Tables `plans` and `plan_questions`.
+
+use super::{Result, Store, StoreError, id, parse_json, parse_ts, ts, uid};
+use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
+use crate::packs::Category;
+use crate::plan::{Author, Plan, PlanQuestion, Status};
+use chrono::{DateTime, Utc};
+
+/// Everything needed to create a plan.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub thread: Option<ChannelId>,
+    pub title: String,
+    pub created_by: Author,
+    pub created_at: DateTime<Utc>,
+    pub packs: Vec<String>,
+    pub questions: Vec<PlanQuestion>,
+    pub detection: Option<DetectionId>,
+    /// The interaction or message that started it; a replay finds the same plan.
+    pub source: Option<MessageId>,
+}
+
+/// Filters for listing plans; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    pub guild: Option<GuildId>,
+    pub channel: Option<ChannelId>,
+    pub status: Option<Status>,
+}
+
+/// One line of a plan list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSummary {
+    pub id: PlanId,
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub thread: Option<ChannelId>,
+    pub title: String,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub questions: u32,
+    pub decided: u32,
+}
+
+fn status(s: &str) -> Result<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt {
+        table: "plans",
+        column: "status",
+        detail: s.into(),
+    })
+}
+
+impl Store {
+    /// Creates a plan with its question snapshot in one transaction. A second call with the
+    /// same `source` or `detection` returns the existing plan's id and `false`.
+    #[tracing::instrument(skip_all, fields(guild = %p.guild, channel = %p.channel))]
+    pub async fn create_plan(&self, p: &NewPlan) -> Result<(PlanId, bool)> {
+        let mut tx = self.pool().begin().await?;
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO plans (guild_id, channel_id, thread_id, title, created_by_id, created_by_name, created_at, packs, detection_id, source_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(id(p.guild.0))
+        .bind(id(p.channel.0))
+        .bind(p.thread.map(|t| id(t.0)))
+        .bind(&p.title)
+        .bind(id(p.created_by.id.0))
+        .bind(&p.created_by.name)
+        .bind(ts(p.created_at))
+        .bind(serde_json::to_string(&p.packs).expect("ids serialise"))
+        .bind(p.detection.map(|d| d.0))
+        .bind(p.source.map(|s| id(s.0)))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((plan_id,)) = inserted else {
+            tx.rollback().await?;
+            let (existing,): (i64,) = sqlx::query_as(
+                "SELECT id FROM plans WHERE (source_id IS NOT NULL AND source_id = ?) OR (detection_id IS NOT NULL AND detection_id = ?)
+                 ORDER BY id LIMIT 1",
+            )
+            .bind(p.source.map(|s| id(s.0)))
+            .bind(p.detection.map(|d| d.0))
+            .fetch_one(self.pool())
+            .await?;
+            return Ok((PlanId(existing), false));
+        };
+        for q in &p.questions {
+            sqlx::query(
+                "INSERT INTO plan_questions (plan_id, number, question_id, pack_id, category, text, why, critical, hint)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(plan_id)
+            .bind(i64::from(q.number))
+            .bind(&q.id)
+            .bind(&q.pack_id)
+            .bind(q.category.as_str())
+            .bind(&q.text)
+            .bind(&q.why)
+            .bind(q.critical as i64)
+            .bind(&q.hint)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((PlanId(plan_id), true))
+    }
+
+    /// Loads a plan with its questions and every answer event.
+    #[tracing::instrument(skip_all, fields(plan = %plan))]
+    pub async fn plan(&self, plan: PlanId) -> Result<Option<Plan>> {
+        type Head = (
+            i64,
+            i64,
+            Option<i64>,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+        );
+        let head: Option<Head> = sqlx::query_as(
+            "SELECT guild_id, channel_id, thread_id, title, status, created_by_id, created_by_name, created_at, closed_at, packs
+             FROM plans WHERE id = ?",
+        )
+        .bind(plan.0)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((guild, channel, thread, title, st, by_id, by_name, created, closed, packs)) =
+            head
+        else {
+            return Ok(None);
+        };
+        type QRow = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            Option<String>,
+        );
+        let rows: Vec<QRow> = sqlx::query_as(
+            "SELECT number, question_id, pack_id, category, text, why, critical, hint
+             FROM plan_questions WHERE plan_id = ? ORDER BY number",
+        )
+        .bind(plan.0)
+        .fetch_all(self.pool())
+        .await?;
+        let mut questions = Vec::with_capacity(rows.len());
+        for (number, qid, pack, cat, text, why, critical, hint) in rows {
+            let category = Category::parse(&cat).ok_or_else(|| StoreError::Corrupt {
+                table: "plan_questions",
+                column: "category",
+                detail: cat.clone(),
+            })?;
+            questions.push(PlanQuestion {
+                number: number as u32,
+                id: qid,
+                pack_id: pack,
+                category,
+                text,
+                why,
+                critical: critical != 0,
+                hint,
+            });
+        }
+        Ok(Some(Plan {
+            id: plan,
+            guild: GuildId(uid(guild)),
+            channel: ChannelId(uid(channel)),
+            thread: thread.map(|t| ChannelId(uid(t))),
+            title,
+            status: status(&st)?,
+            created_by: Author {
+                id: UserId(uid(by_id)),
+                name: by_name,
+            },
+            created_at: parse_ts("plans", "created_at", &created)?,
+            closed_at: closed
+                .map(|c| parse_ts("plans", "closed_at", &c))
+                .transpose()?,
+            packs: parse_json("plans", "packs", &packs)?,
+            questions,
+            events: self.answer_events(plan).await?,
+        }))
+    }
+
+    /// Plans matching `filter`, newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_plans(&self, filter: &PlanFilter, limit: u32) -> Result<Vec<PlanSummary>> {
+        type Row = (i64, i64, i64, Option<i64>, String, String, String, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT p.id, p.guild_id, p.channel_id, p.thread_id, p.title, p.status, p.created_at,
+                    (SELECT COUNT(*) FROM plan_questions q WHERE q.plan_id = p.id),
+                    (SELECT COUNT(*) FROM plan_questions q WHERE q.plan_id = p.id AND
+                        (SELECT e.kind FROM answer_events e WHERE e.plan_id = p.id AND e.question_id = q.question_id
+                         ORDER BY e.id DESC LIMIT 1) IN ('answer', 'skip'))
+             FROM plans p
+             WHERE (?1 IS NULL OR p.guild_id = ?1)
+               AND (?2 IS NULL OR p.channel_id = ?2 OR p.thread_id = ?2)
+               AND (?3 IS NULL OR p.status = ?3)
+             ORDER BY p.created_at DESC, p.id DESC LIMIT ?4",
+        )
+        .bind(filter.guild.map(|g| id(g.0)))
+        .bind(filter.channel.map(|c| id(c.0)))
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(pid, g, c, t, title, st, created, total, decided)| {
+                Ok(PlanSummary {
+                    id: PlanId(pid),
+                    guild: GuildId(uid(g)),
+                    channel: ChannelId(uid(c)),
+                    thread: t.map(|t| ChannelId(uid(t))),
+                    title,
+                    status: status(&st)?,
+                    created_at: parse_ts("plans", "created_at", &created)?,
+                    questions: total as u32,
+                    decided: decided as u32,
+                })
+            })
+            .collect()
+    }
+
+    /// Closes or reopens a plan; returns false when it already had that status.
+    #[tracing::instrument(skip_all, fields(plan = %plan))]
+    pub async fn set_plan_status(
+        &self,
+        plan: PlanId,
+        to: Status,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let closed_at = (to == Status::Closed).then(|| ts(at));
+        let r =
+            sqlx::query("UPDATE plans SET status = ?, closed_at = ? WHERE id = ? AND status <> ?")
+                .bind(to.as_str())
+                .bind(closed_at)
+                .bind(plan.0)
+                .bind(to.as_str())
+                .execute(self.pool())
+                .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all, fields(plan = %plan))]
+    pub async fn set_plan_thread(&self, plan: PlanId, thread: ChannelId) -> Result<()> {
+        sqlx::query("UPDATE plans SET thread_id = ? WHERE id = ?")
+            .bind(id(thread.0))
+            .bind(plan.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The newest open plan discussed in `channel`: its thread, or the channel itself
+    /// when the plan has no thread.
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    pub async fn open_plan_in(&self, channel: ChannelId) -> Result<Option<PlanId>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM plans WHERE status = 'open'
+               AND (thread_id = ?1 OR (thread_id IS NULL AND channel_id = ?1))
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id(channel.0))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(p,)| PlanId(p)))
+    }
+}

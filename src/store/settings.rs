@@ -1,0 +1,86 @@
+//! Table `guild_settings`.
+
+use super::{Result, Store, id, parse_json, ts};
+use crate::guild::GuildSettings;
+use crate::ids::GuildId;
+use chrono::Utc;
+
+impl Store {
+    #[tracing::instrument(skip_all, fields(guild = %guild))]
+    pub async fn guild_settings(&self, guild: GuildId) -> Result<GuildSettings> {
+        let row: Option<(Option<f64>, Option<i64>, Option<i64>, Option<i64>, i64, String)> = sqlx::query_as(
+            "SELECT threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs
+             FROM guild_settings WHERE guild_id = ?",
+        )
+        .bind(id(guild.0))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match row {
+            None => GuildSettings::new(),
+            Some((threshold, wm, wmin, cd, threads, disabled)) => GuildSettings {
+                threshold: threshold.map(|t| t as f32),
+                window_messages: wm.map(|v| v.max(1) as usize),
+                window_minutes: wmin,
+                cooldown_minutes: cd,
+                use_threads: threads != 0,
+                disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
+            },
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(guild = %guild))]
+    pub async fn save_guild_settings(&self, guild: GuildId, s: &GuildSettings) -> Result<()> {
+        let disabled =
+            serde_json::to_string(&s.disabled_packs).expect("a set of strings serialises");
+        sqlx::query(
+            "INSERT INTO guild_settings
+                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (guild_id) DO UPDATE SET
+                threshold = excluded.threshold, window_messages = excluded.window_messages,
+                window_minutes = excluded.window_minutes, cooldown_minutes = excluded.cooldown_minutes,
+                use_threads = excluded.use_threads, disabled_packs = excluded.disabled_packs,
+                updated_at = excluded.updated_at",
+        )
+        .bind(id(guild.0))
+        .bind(s.threshold.map(f64::from))
+        .bind(s.window_messages.map(|v| v as i64))
+        .bind(s.window_minutes)
+        .bind(s.cooldown_minutes)
+        .bind(s.use_threads as i64)
+        .bind(disabled)
+        .bind(ts(Utc::now()))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::fresh;
+    use super::*;
+
+    #[tokio::test]
+    async fn settings_default_until_saved_and_round_trip() {
+        let (store, _dir) = fresh().await;
+        assert_eq!(
+            store.guild_settings(GuildId(1)).await.unwrap(),
+            GuildSettings::new()
+        );
+        let s = GuildSettings {
+            threshold: Some(4.5),
+            window_messages: Some(5),
+            window_minutes: Some(10),
+            cooldown_minutes: Some(30),
+            use_threads: false,
+            disabled_packs: ["social".to_string()].into(),
+        };
+        store.save_guild_settings(GuildId(1), &s).await.unwrap();
+        assert_eq!(store.guild_settings(GuildId(1)).await.unwrap(), s);
+        assert_eq!(
+            store.guild_settings(GuildId(2)).await.unwrap(),
+            GuildSettings::new()
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Store tests for plans and answers, each on a fresh database.
+
+use super::testing::fresh;
+use super::*;
+use crate::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
+use crate::packs::PackSet;
+use crate::plan::{AnswerEvent, Author, EventKind, QuestionState, Status, snapshot};
+
+fn new_plan(source: u64) -> NewPlan {
+    let packs = PackSet::shipped().unwrap();
+    NewPlan {
+        guild: GuildId(1),
+        channel: ChannelId(2),
+        thread: None,
+        title: "Refunds".into(),
+        created_by: Author {
+            id: UserId(3),
+            name: "ana".into(),
+        },
+        created_at: Utc::now(),
+        packs: vec!["payments".into()],
+        questions: snapshot(&packs, &["payments".into()]).unwrap(),
+        detection: None,
+        source: Some(MessageId(source)),
+    }
+}
+
+fn answer(q: &str, text: &str, source: u64) -> AnswerEvent {
+    AnswerEvent {
+        question_id: q.into(),
+        kind: EventKind::Answer,
+        text: text.into(),
+        author: Author {
+            id: UserId(4),
+            name: "bo".into(),
+        },
+        at: Utc::now(),
+        source: Some(MessageId(source)),
+    }
+}
+
+#[tokio::test]
+async fn a_plan_round_trips_with_its_snapshot() {
+    let (store, _dir) = fresh().await;
+    let np = new_plan(100);
+    let (id, created) = store.create_plan(&np).await.unwrap();
+    assert!(created);
+    let plan = store.plan(id).await.unwrap().unwrap();
+    assert_eq!(plan.questions, np.questions);
+    assert_eq!(plan.title, "Refunds");
+    assert_eq!(plan.status, Status::Open);
+    assert!(store.plan(PlanId(id.0 + 1)).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn replaying_the_start_creates_no_second_plan() {
+    let (store, _dir) = fresh().await;
+    let (a, _) = store.create_plan(&new_plan(100)).await.unwrap();
+    let (b, created) = store.create_plan(&new_plan(100)).await.unwrap();
+    assert!(!created);
+    assert_eq!(a, b);
+    assert_eq!(
+        store
+            .list_plans(&PlanFilter::default(), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn revisions_are_kept_and_replays_ignored() {
+    let (store, _dir) = fresh().await;
+    let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
+    assert!(
+        store
+            .record_event(id, &answer("payments.pci", "hosted fields", 1))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .record_event(id, &answer("payments.pci", "hosted fields", 1))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_event(id, &answer("payments.pci", "hosted fields + no logs", 2))
+            .await
+            .unwrap()
+    );
+    let plan = store.plan(id).await.unwrap().unwrap();
+    assert_eq!(plan.history("payments.pci").count(), 2);
+    match plan.state("payments.pci") {
+        QuestionState::Answered { latest, revisions } => {
+            assert_eq!(latest.text, "hosted fields + no logs");
+            assert_eq!(revisions, 2);
+        }
+        s => panic!("{s:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_answer_to_a_question_the_plan_lacks_is_refused_by_the_database() {
+    let (store, _dir) = fresh().await;
+    let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
+    assert!(
+        store
+            .record_event(id, &answer("nope.nope", "x", 9))
+            .await
+            .is_err()
+    );
+    assert!(store.plan(id).await.unwrap().unwrap().events.is_empty());
+}
+
+#[tokio::test]
+async fn plans_are_listed_by_server_channel_and_status() {
+    let (store, _dir) = fresh().await;
+    let (a, _) = store.create_plan(&new_plan(1)).await.unwrap();
+    let mut other = new_plan(2);
+    other.channel = ChannelId(99);
+    let (b, _) = store.create_plan(&other).await.unwrap();
+    store.set_plan_thread(b, ChannelId(500)).await.unwrap();
+    store
+        .record_event(a, &answer("payments.pci", "x", 10))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_plan_status(a, Status::Closed, Utc::now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_plan_status(a, Status::Closed, Utc::now())
+            .await
+            .unwrap()
+    );
+
+    let all = store
+        .list_plans(
+            &PlanFilter {
+                guild: Some(GuildId(1)),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let closed = store
+        .list_plans(
+            &PlanFilter {
+                status: Some(Status::Closed),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(closed.iter().map(|p| p.id).collect::<Vec<_>>(), vec![a]);
+    assert_eq!(closed[0].decided, 1);
+    let in_thread = store
+        .list_plans(
+            &PlanFilter {
+                channel: Some(ChannelId(500)),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_thread[0].id, b);
+    assert_eq!(store.open_plan_in(ChannelId(500)).await.unwrap(), Some(b));
+    assert_eq!(
+        store.open_plan_in(ChannelId(2)).await.unwrap(),
+        None,
+        "plan a is closed"
+    );
+    let none = store
+        .list_plans(
+            &PlanFilter {
+                guild: Some(GuildId(7)),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+#[tokio::test]
+async fn plan_messages_map_replies_to_question_ranges() {
+    let (store, _dir) = fresh().await;
+    let (id, _) = store.create_plan(&new_plan(1)).await.unwrap();
+    store
+        .add_plan_message(id, MessageId(70), 1, 5)
+        .await
+        .unwrap();
+    store
+        .add_plan_message(id, MessageId(70), 1, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.plan_message(MessageId(70)).await.unwrap(),
+        Some((id, 1, 5))
+    );
+    assert_eq!(store.plan_message(MessageId(71)).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn data_survives_reopening_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.db");
+    let store = Store::open(&path).await.unwrap();
+    let (id, _) = store.create_plan(&new_plan(1)).await.unwrap();
+    store
+        .record_event(id, &answer("payments.pci", "x", 10))
+        .await
+        .unwrap();
+    store.close().await;
+    let again = Store::open(&path).await.unwrap();
+    assert_eq!(again.plan(id).await.unwrap().unwrap().events.len(), 1);
+}

@@ -1,0 +1,129 @@
+//! Table `watched_channels`.
+
+use super::{Result, Store, id, parse_ts, ts, uid};
+use crate::ids::{ChannelId, GuildId, UserId};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchedChannel {
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub muted_until: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Starts watching; returns false when it was already watched.
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    pub async fn watch(
+        &self,
+        guild: GuildId,
+        channel: ChannelId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let r = sqlx::query(
+            "INSERT INTO watched_channels (channel_id, guild_id, added_by, added_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (channel_id) DO NOTHING",
+        )
+        .bind(id(channel.0))
+        .bind(id(guild.0))
+        .bind(id(by.0))
+        .bind(ts(at))
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Stops watching; returns false when it was not watched.
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    pub async fn unwatch(&self, guild: GuildId, channel: ChannelId) -> Result<bool> {
+        let r = sqlx::query("DELETE FROM watched_channels WHERE channel_id = ? AND guild_id = ?")
+            .bind(id(channel.0))
+            .bind(id(guild.0))
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    pub async fn watched(&self, channel: ChannelId) -> Result<Option<WatchedChannel>> {
+        let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE channel_id = ?",
+        )
+        .bind(id(channel.0))
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(to_watched).transpose()
+    }
+
+    #[tracing::instrument(skip_all, fields(guild = %guild))]
+    pub async fn watched_in(&self, guild: GuildId) -> Result<Vec<WatchedChannel>> {
+        let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE guild_id = ? ORDER BY added_at, channel_id",
+        )
+        .bind(id(guild.0))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(to_watched).collect()
+    }
+
+    /// Mutes a watched channel until `until`; returns false when it is not watched.
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    pub async fn mute(&self, channel: ChannelId, until: DateTime<Utc>) -> Result<bool> {
+        let r = sqlx::query("UPDATE watched_channels SET muted_until = ? WHERE channel_id = ?")
+            .bind(ts(until))
+            .bind(id(channel.0))
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}
+
+fn to_watched((guild, channel, muted): (i64, i64, Option<String>)) -> Result<WatchedChannel> {
+    Ok(WatchedChannel {
+        guild: GuildId(uid(guild)),
+        channel: ChannelId(uid(channel)),
+        muted_until: muted
+            .map(|m| parse_ts("watched_channels", "muted_until", &m))
+            .transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::fresh;
+    use super::*;
+
+    #[tokio::test]
+    async fn watch_is_idempotent_and_unwatch_removes() {
+        let (store, _dir) = fresh().await;
+        let now = Utc::now();
+        assert!(
+            store
+                .watch(GuildId(1), ChannelId(5), UserId(9), now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .watch(GuildId(1), ChannelId(5), UserId(9), now)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.watched_in(GuildId(1)).await.unwrap().len(), 1);
+        assert!(store.watched(ChannelId(5)).await.unwrap().is_some());
+        assert!(store.mute(ChannelId(5), now).await.unwrap());
+        let w = store.watched(ChannelId(5)).await.unwrap().unwrap();
+        assert_eq!(
+            w.muted_until.unwrap().timestamp_millis(),
+            now.timestamp_millis()
+        );
+        assert!(
+            !store.unwatch(GuildId(2), ChannelId(5)).await.unwrap(),
+            "another server cannot unwatch it"
+        );
+        assert!(store.unwatch(GuildId(1), ChannelId(5)).await.unwrap());
+        assert!(store.watched(ChannelId(5)).await.unwrap().is_none());
+        assert!(!store.mute(ChannelId(5), now).await.unwrap());
+    }
+}
