@@ -83,7 +83,19 @@ fn golden(name: &str, actual: &str) {
             path.display()
         )
     });
-    assert_eq!(actual, expected, "{name} differs from its golden file");
+    if actual != expected {
+        let line = actual
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, e)| a != e)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from its golden file at line {}:\n  actual:   {:?}\n  expected: {:?}\n(run with UPDATE_GOLDEN=1 and review the diff if the change is intended)",
+            line + 1,
+            actual.lines().nth(line),
+            expected.lines().nth(line)
+        );
+    }
 }
 
 #[test]

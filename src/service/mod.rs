@@ -1,0 +1,355 @@
+//! Use-cases: the pure engine joined with the store. Every adapter (Discord, console,
+//! command line) calls these and renders what they return.
+
+use crate::detect::{self, ChatMessage, CompiledCues, Detection, Detector, PackRanker};
+use crate::error::{Error, Result};
+use crate::export::{self, Format};
+use crate::guild::GuildSettings;
+use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
+use crate::packs::PackSet;
+use crate::plan::{self, AnswerEvent, Author, EventKind, Plan, PlanQuestion, Status};
+use crate::store::{
+    DetectionRecord, FeedbackKind, NewPlan, Outcome, PlanFilter, PlanSummary, Store,
+};
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex};
+
+/// A prompt to show: a new detection, stored.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub id: DetectionId,
+    pub detection: Detection,
+}
+
+/// The result of a change to a question.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub plan: Plan,
+    pub question: PlanQuestion,
+    /// False when the event was a replay and nothing was written.
+    pub created: bool,
+}
+
+/// Who did something, when, and which event caused it.
+#[derive(Debug, Clone)]
+pub struct Act {
+    pub author: Author,
+    pub at: DateTime<Utc>,
+    pub source: MessageId,
+}
+
+pub struct Service {
+    store: Store,
+    packs: Arc<PackSet>,
+    detector: Mutex<Detector>,
+    defaults: detect::Settings,
+}
+
+impl Service {
+    pub fn new(
+        store: Store,
+        packs: Arc<PackSet>,
+        cues: Arc<CompiledCues>,
+        defaults: detect::Settings,
+    ) -> Service {
+        let ranker = Arc::new(PackRanker::new(&packs));
+        Service {
+            store,
+            packs,
+            detector: Mutex::new(Detector::new(cues, ranker)),
+            defaults,
+        }
+    }
+
+    pub fn packs(&self) -> &PackSet {
+        &self.packs
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn defaults(&self) -> &detect::Settings {
+        &self.defaults
+    }
+
+    /// Feeds a message of `guild`. With `require_watch`, only watched, unmuted channels
+    /// count. Returns a prompt only the first time a detection is stored, so a replayed
+    /// message never prompts twice.
+    pub async fn observe(
+        &self,
+        guild: GuildId,
+        msg: &ChatMessage,
+        require_watch: bool,
+    ) -> Result<Option<Prompt>> {
+        if msg.author_is_bot {
+            return Ok(None);
+        }
+        if require_watch {
+            match self.store.watched(msg.channel).await? {
+                Some(w) if w.guild == guild => {
+                    if w.muted_until.is_some_and(|until| msg.at < until) {
+                        return Ok(None);
+                    }
+                }
+                _ => return Ok(None),
+            }
+        }
+        let settings = self
+            .store
+            .guild_settings(guild)
+            .await?
+            .detector(&self.defaults);
+        let detection = {
+            let mut d = self
+                .detector
+                .lock()
+                .expect("detector lock is never poisoned by a panic-free observe");
+            d.observe(msg, &settings)
+        };
+        let Some(detection) = detection else {
+            return Ok(None);
+        };
+        let (id, created) = self.store.insert_detection(guild, &detection).await?;
+        Ok(created.then_some(Prompt { id, detection }))
+    }
+
+    pub async fn detection(&self, id: DetectionId) -> Result<DetectionRecord> {
+        self.store
+            .detection(id)
+            .await?
+            .ok_or_else(|| Error::user("that prompt no longer exists"))
+    }
+
+    /// Starts a plan from a prompt; a second start (or a replay) returns the same plan.
+    pub async fn start_from_detection(&self, id: DetectionId, act: &Act) -> Result<(Plan, bool)> {
+        let det = self.detection(id).await?;
+        let packs: Vec<String> = det
+            .packs
+            .iter()
+            .filter(|p| self.packs.get(p).is_some())
+            .cloned()
+            .collect();
+        let packs = if packs.is_empty() {
+            self.core_pack_ids()
+        } else {
+            packs
+        };
+        let (plan, created) = self
+            .create(NewPlan {
+                guild: det.guild,
+                channel: det.channel,
+                thread: None,
+                title: det.title.clone(),
+                created_by: act.author.clone(),
+                created_at: act.at,
+                questions: plan::snapshot(&self.packs, &packs)?,
+                packs,
+                detection: Some(id),
+                source: Some(act.source),
+            })
+            .await?;
+        if created {
+            self.store.decide_detection(id, Outcome::Started).await?;
+            self.store
+                .add_feedback(
+                    det.guild,
+                    det.channel,
+                    Some(id),
+                    FeedbackKind::Started,
+                    act.author.id,
+                    act.at,
+                    act.source,
+                )
+                .await?;
+        }
+        Ok((plan, created))
+    }
+
+    /// Starts a plan by hand. Without packs, the core packs are used.
+    pub async fn start_plan(
+        &self,
+        guild: GuildId,
+        channel: ChannelId,
+        title: &str,
+        packs: Option<Vec<String>>,
+        act: &Act,
+    ) -> Result<(Plan, bool)> {
+        let title = plan::parse_title(title)?;
+        let packs = match packs {
+            Some(p) if !p.is_empty() => p,
+            _ => self.core_pack_ids(),
+        };
+        self.create(NewPlan {
+            guild,
+            channel,
+            thread: None,
+            title,
+            created_by: act.author.clone(),
+            created_at: act.at,
+            questions: plan::snapshot(&self.packs, &packs)?,
+            packs,
+            detection: None,
+            source: Some(act.source),
+        })
+        .await
+    }
+
+    async fn create(&self, new: NewPlan) -> Result<(Plan, bool)> {
+        let (id, created) = self.store.create_plan(&new).await?;
+        Ok((self.plan(id).await?, created))
+    }
+
+    fn core_pack_ids(&self) -> Vec<String> {
+        self.packs.core().map(|p| p.id.clone()).collect()
+    }
+
+    /// "Not a feature": the prompt is closed and the feedback kept for calibration.
+    pub async fn dismiss(&self, id: DetectionId, act: &Act) -> Result<bool> {
+        let det = self.detection(id).await?;
+        let decided = self.store.decide_detection(id, Outcome::Dismissed).await?;
+        self.store
+            .add_feedback(
+                det.guild,
+                det.channel,
+                Some(id),
+                FeedbackKind::NotFeature,
+                act.author.id,
+                act.at,
+                act.source,
+            )
+            .await?;
+        Ok(decided)
+    }
+
+    /// Mutes a prompt's channel until `until`.
+    pub async fn mute_from_detection(
+        &self,
+        id: DetectionId,
+        until: DateTime<Utc>,
+    ) -> Result<ChannelId> {
+        let det = self.detection(id).await?;
+        self.store.decide_detection(id, Outcome::Muted).await?;
+        self.store.mute(det.channel, until).await?;
+        self.detector
+            .lock()
+            .expect("detector lock")
+            .quiet(det.channel, until);
+        Ok(det.channel)
+    }
+
+    pub async fn plan(&self, id: PlanId) -> Result<Plan> {
+        self.store
+            .plan(id)
+            .await?
+            .ok_or_else(|| Error::user(format!("there is no plan {id}")))
+    }
+
+    /// The open plan discussed in `channel` (its thread, or the channel).
+    pub async fn plan_in(&self, channel: ChannelId) -> Result<Plan> {
+        match self.store.open_plan_in(channel).await? {
+            Some(id) => self.plan(id).await,
+            None => Err(Error::user(
+                "there is no open plan here; start one with /plan start",
+            )),
+        }
+    }
+
+    pub async fn set_thread(&self, plan: PlanId, thread: ChannelId) -> Result<()> {
+        Ok(self.store.set_plan_thread(plan, thread).await?)
+    }
+
+    async fn change(
+        &self,
+        plan: PlanId,
+        key: &str,
+        kind: EventKind,
+        text: String,
+        act: &Act,
+    ) -> Result<Change> {
+        let p = self.plan(plan).await?;
+        let question = p
+            .find_question(key)
+            .cloned()
+            .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()))?;
+        p.check_change(&question, kind)?;
+        let event = AnswerEvent {
+            question_id: question.id.clone(),
+            kind,
+            text,
+            author: act.author.clone(),
+            at: act.at,
+            source: Some(act.source),
+        };
+        let created = self.store.record_event(plan, &event).await?;
+        Ok(Change {
+            plan: self.plan(plan).await?,
+            question,
+            created,
+        })
+    }
+
+    /// Records (or revises) an answer to question `key` (`Q3`, `3` or an id).
+    pub async fn answer(&self, plan: PlanId, key: &str, text: &str, act: &Act) -> Result<Change> {
+        let text = plan::parse_answer(text)?;
+        self.change(plan, key, EventKind::Answer, text, act).await
+    }
+
+    pub async fn skip(&self, plan: PlanId, key: &str, reason: &str, act: &Act) -> Result<Change> {
+        let reason = plan::parse_reason(reason)?;
+        self.change(plan, key, EventKind::Skip, reason, act).await
+    }
+
+    pub async fn reopen(&self, plan: PlanId, key: &str, act: &Act) -> Result<Change> {
+        self.change(plan, key, EventKind::Reopen, String::new(), act)
+            .await
+    }
+
+    /// Closes a plan; returns false if it was closed already.
+    pub async fn close(&self, plan: PlanId, at: DateTime<Utc>) -> Result<bool> {
+        self.plan(plan).await?;
+        Ok(self.store.set_plan_status(plan, Status::Closed, at).await?)
+    }
+
+    /// `(file name, contents)` of a plan's export.
+    pub async fn export(&self, plan: PlanId, format: Format) -> Result<(String, String)> {
+        let p = self.plan(plan).await?;
+        Ok((export::file_name(&p, format), export::render(&p, format)))
+    }
+
+    pub async fn list(&self, filter: &PlanFilter, limit: u32) -> Result<Vec<PlanSummary>> {
+        Ok(self.store.list_plans(filter, limit).await?)
+    }
+
+    pub async fn settings(&self, guild: GuildId) -> Result<GuildSettings> {
+        Ok(self.store.guild_settings(guild).await?)
+    }
+
+    pub async fn save_settings(&self, guild: GuildId, s: &GuildSettings) -> Result<()> {
+        for p in &s.disabled_packs {
+            if self.packs.get(p).is_none() {
+                return Err(Error::user(format!("unknown pack '{p}'")));
+            }
+        }
+        Ok(self.store.save_guild_settings(guild, s).await?)
+    }
+
+    pub async fn watch(
+        &self,
+        guild: GuildId,
+        channel: ChannelId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        Ok(self.store.watch(guild, channel, by, at).await?)
+    }
+
+    pub async fn unwatch(&self, guild: GuildId, channel: ChannelId) -> Result<bool> {
+        let removed = self.store.unwatch(guild, channel).await?;
+        self.detector.lock().expect("detector lock").forget(channel);
+        Ok(removed)
+    }
+}
+
+#[cfg(test)]
+mod tests;

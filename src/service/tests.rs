@@ -1,0 +1,232 @@
+use super::*;
+use crate::store::testing::fresh;
+
+const FEATURE: &str =
+    "We should add refunds for card payments, it would be nice to have an option to undo a charge";
+
+async fn service() -> (Service, tempfile::TempDir) {
+    let (store, dir) = fresh().await;
+    let packs = Arc::new(PackSet::shipped().unwrap());
+    let cues = Arc::new(CompiledCues::shipped().unwrap());
+    (
+        Service::new(store, packs, cues, detect::Settings::default()),
+        dir,
+    )
+}
+
+fn msg(id: u64, channel: u64, text: &str) -> ChatMessage {
+    ChatMessage {
+        id: MessageId(id),
+        channel: ChannelId(channel),
+        author: UserId(5),
+        author_is_bot: false,
+        at: Utc::now(),
+        text: text.into(),
+    }
+}
+
+fn act(source: u64) -> Act {
+    Act {
+        author: Author {
+            id: UserId(5),
+            name: "ana".into(),
+        },
+        at: Utc::now(),
+        source: MessageId(source),
+    }
+}
+
+#[tokio::test]
+async fn only_watched_channels_prompt_and_a_replay_prompts_once() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    assert!(
+        s.observe(g, &msg(1, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none(),
+        "unwatched"
+    );
+    s.watch(g, ChannelId(10), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    let p = s
+        .observe(g, &msg(2, 10, FEATURE), true)
+        .await
+        .unwrap()
+        .expect("watched channel prompts");
+    assert_eq!(p.detection.message_id, MessageId(2));
+    assert!(
+        s.observe(g, &msg(2, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none(),
+        "replay"
+    );
+    assert_eq!(s.store().recent_detections(g, 10).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn another_servers_watch_does_not_count() {
+    let (s, _d) = service().await;
+    s.watch(GuildId(1), ChannelId(10), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        s.observe(GuildId(2), &msg(1, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_muted_channel_stays_quiet() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    s.watch(g, ChannelId(10), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    let p = s
+        .observe(g, &msg(1, 10, FEATURE), true)
+        .await
+        .unwrap()
+        .unwrap();
+    s.mute_from_detection(p.id, Utc::now() + chrono::Duration::hours(24))
+        .await
+        .unwrap();
+    assert!(
+        s.observe(g, &msg(2, 11, FEATURE), false)
+            .await
+            .unwrap()
+            .is_some(),
+        "other channels still work"
+    );
+    let settings = GuildSettings {
+        cooldown_minutes: Some(0),
+        ..GuildSettings::new()
+    };
+    s.save_settings(g, &settings).await.unwrap();
+    assert!(
+        s.observe(g, &msg(3, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn starting_from_a_prompt_uses_its_packs_once_and_records_feedback() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    let p = s
+        .observe(g, &msg(1, 10, FEATURE), false)
+        .await
+        .unwrap()
+        .unwrap();
+    let (plan, created) = s.start_from_detection(p.id, &act(100)).await.unwrap();
+    assert!(created);
+    assert_eq!(plan.packs[0], "payments");
+    assert_eq!(plan.title, "Refunds for card payments");
+    let (again, created) = s.start_from_detection(p.id, &act(101)).await.unwrap();
+    assert!(!created, "a second click finds the same plan");
+    assert_eq!(again.id, plan.id);
+    let c = s
+        .store()
+        .feedback_counts(g, Utc::now() - chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(c.started, 1);
+}
+
+#[tokio::test]
+async fn answering_skipping_reopening_and_closing() {
+    let (s, _d) = service().await;
+    let (plan, _) = s
+        .start_plan(
+            GuildId(1),
+            ChannelId(10),
+            "Bulk export",
+            Some(vec!["api".into()]),
+            &act(1),
+        )
+        .await
+        .unwrap();
+    let c = s
+        .answer(plan.id, "Q1", "web app and mobile", &act(2))
+        .await
+        .unwrap();
+    assert!(c.created);
+    assert_eq!(c.question.number, 1);
+    let replay = s
+        .answer(plan.id, "Q1", "web app and mobile", &act(2))
+        .await
+        .unwrap();
+    assert!(!replay.created);
+    assert_eq!(replay.plan.events.len(), 1);
+    s.skip(plan.id, "2", "all sync", &act(3)).await.unwrap();
+    let e = s.reopen(plan.id, "Q3", &act(4)).await.unwrap_err();
+    assert_eq!(e.to_string(), "Q3 is already open");
+    s.reopen(plan.id, "Q2", &act(5)).await.unwrap();
+    let e = s.answer(plan.id, "Q99", "x", &act(6)).await.unwrap_err();
+    assert!(matches!(e, Error::User(_)), "{e:?}");
+    let e = s.answer(plan.id, "Q1", "   ", &act(7)).await.unwrap_err();
+    assert_eq!(e.to_string(), "the answer is empty");
+    assert!(s.close(plan.id, Utc::now()).await.unwrap());
+    let e = s.answer(plan.id, "Q1", "late", &act(8)).await.unwrap_err();
+    assert_eq!(e.to_string(), "this plan is closed");
+    let (name, md) = s.export(plan.id, Format::Markdown).await.unwrap();
+    assert_eq!(name, format!("plan-{}-bulk-export.md", plan.id));
+    assert!(md.contains("> web app and mobile"));
+}
+
+#[tokio::test]
+async fn a_manual_plan_without_packs_gets_the_core_packs_and_bad_input_is_explained() {
+    let (s, _d) = service().await;
+    let (plan, _) = s
+        .start_plan(GuildId(1), ChannelId(10), "Search", None, &act(1))
+        .await
+        .unwrap();
+    let mut packs = plan.packs.clone();
+    packs.sort();
+    assert_eq!(packs, vec!["api", "data_model", "errors", "performance"]);
+    let e = s
+        .start_plan(
+            GuildId(1),
+            ChannelId(10),
+            "X",
+            Some(vec!["nope".into()]),
+            &act(2),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "unknown pack 'nope'; see the pack list");
+    let e = s
+        .start_plan(GuildId(1), ChannelId(10), "  ", None, &act(3))
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "the title is empty");
+    assert_eq!(
+        s.list(&PlanFilter::default(), 10).await.unwrap().len(),
+        1,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn dismissing_is_recorded_as_feedback() {
+    let (s, _d) = service().await;
+    let p = s
+        .observe(GuildId(1), &msg(1, 10, FEATURE), false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(s.dismiss(p.id, &act(50)).await.unwrap());
+    assert!(!s.dismiss(p.id, &act(50)).await.unwrap());
+    let c = s
+        .store()
+        .feedback_counts(GuildId(1), Utc::now() - chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(c.not_feature, 1);
+}
