@@ -4,9 +4,13 @@
 //! the terminal; `store` holds all SQL, `service` joins them, and `discord`, `console`,
 //! `cli` are adapters. See `ARCHITECTURE.md`.
 
+pub mod cli;
 pub mod config;
+pub mod console;
 pub mod detect;
+pub mod discord;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod guild;
 pub mod ids;
@@ -14,3 +18,5 @@ pub mod packs;
 pub mod plan;
 pub mod service;
 pub mod store;
+pub mod telemetry;
+pub mod transcript;

@@ -1,1 +1,227 @@
-fn main() {}
+//! Wiring only: command line → config → telemetry → store → the chosen subcommand.
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use plancheck::cli::{Cli, Command, ExportFormat, StatusArg};
+use plancheck::config::Config;
+use plancheck::detect::{self, CompiledCues, Detector, PackRanker};
+use plancheck::export::Format;
+use plancheck::ids::{ChannelId, GuildId, PlanId};
+use plancheck::packs::PackSet;
+use plancheck::plan::Status;
+use plancheck::service::Service;
+use plancheck::store::{PlanFilter, Store};
+use plancheck::{console, eval, telemetry, transcript};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok()
+}
+
+fn load_packs(cfg: &Config) -> Result<Arc<PackSet>> {
+    PackSet::with_overrides(cfg.packs_dir.as_deref())
+        .map(Arc::new)
+        .map_err(|errors| {
+            let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            anyhow::anyhow!(
+                "{} problem(s) in question packs:\n{}",
+                errors.len(),
+                list.join("\n")
+            )
+        })
+}
+
+fn load_cues() -> Result<Arc<CompiledCues>> {
+    CompiledCues::shipped().map(Arc::new).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        anyhow::anyhow!("problems in detection cues:\n{}", list.join("\n"))
+    })
+}
+
+async fn service(cfg: &Config) -> Result<Service> {
+    let packs = load_packs(cfg)?;
+    let cues = load_cues()?;
+    let store = Store::open(&cfg.database)
+        .await
+        .with_context(|| format!("cannot open the database {}", cfg.database.display()))?;
+    Ok(Service::new(store, packs, cues, cfg.detector_defaults()))
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let cfg = Config::load(cli.config.as_deref(), env)?;
+    telemetry::init(&cfg.log);
+    match cli.command {
+        Command::Run => {
+            let token = cfg.token(env)?;
+            let service = service(&cfg).await?;
+            plancheck::discord::run(cfg, token, service).await?;
+        }
+        Command::InviteUrl { application_id } => {
+            println!("{}", plancheck::discord::invite_url(application_id));
+        }
+        Command::Console => {
+            let service = service(&cfg).await?;
+            let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            console::run(&service, stdin, std::io::stdout()).await?;
+            service.store().close().await;
+        }
+        Command::Scan { file, json } => scan(&cfg, &file, json)?,
+        Command::Eval { file, json } => {
+            let name = file.display().to_string();
+            let rows = eval::parse(&name, &read(&file)?)?;
+            let packs = load_packs(&cfg)?;
+            let report = eval::evaluate(
+                &rows,
+                load_cues()?,
+                Arc::new(PackRanker::new(&packs)),
+                &cfg.detector_defaults(),
+            );
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{}", eval::table(&report));
+            }
+        }
+        Command::Packs { check } => {
+            let packs = load_packs(&cfg)?;
+            load_cues()?;
+            if check {
+                println!(
+                    "ok: {} packs, {} questions",
+                    packs.len(),
+                    packs.question_count()
+                );
+            } else {
+                for p in packs.iter() {
+                    println!(
+                        "{} [{}] {} — {} ({})",
+                        p.id,
+                        p.kind.as_str(),
+                        p.name,
+                        p.description,
+                        p.source
+                    );
+                    for q in &p.questions {
+                        let mark = if q.critical { " (critical)" } else { "" };
+                        println!("  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text);
+                    }
+                }
+            }
+        }
+        Command::Plans {
+            guild,
+            channel,
+            status,
+        } => {
+            let service = service(&cfg).await?;
+            let filter = PlanFilter {
+                guild: guild.map(GuildId),
+                channel: channel.map(ChannelId),
+                status: status.map(|s| match s {
+                    StatusArg::Open => Status::Open,
+                    StatusArg::Closed => Status::Closed,
+                }),
+            };
+            let plans = service.list(&filter, 1000).await?;
+            for p in plans {
+                println!(
+                    "{:>5}  {:<6}  {:>3}/{:<3}  {}  {}",
+                    p.id,
+                    p.status.as_str(),
+                    p.decided,
+                    p.questions,
+                    p.created_at.format("%Y-%m-%d"),
+                    p.title
+                );
+            }
+        }
+        Command::Export { plan, format, out } => {
+            let service = service(&cfg).await?;
+            let format = match format {
+                ExportFormat::Md => Format::Markdown,
+                ExportFormat::Json => Format::Json,
+                ExportFormat::Csv => Format::Csv,
+            };
+            let (_, content) = match service.export(PlanId(plan), format).await {
+                Ok(v) => v,
+                Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
+                Err(e) => return Err(e.into()),
+            };
+            match out {
+                Some(path) => write_atomically(&path, &content)?,
+                None => std::io::stdout().write_all(content.as_bytes())?,
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes through a temporary file in the same folder, so a reader never sees half a file.
+fn write_atomically(path: &Path, content: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(content.as_bytes())?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
+    let name = file.display().to_string();
+    let t = transcript::parse(&name, &read(file)?)?;
+    let packs = load_packs(cfg)?;
+    let mut detector = Detector::new(load_cues()?, Arc::new(PackRanker::new(&packs)));
+    let settings: detect::Settings = cfg.detector_defaults();
+    let mut count = 0;
+    for (index, (author, msg)) in t.messages.iter().enumerate() {
+        let Some(d) = detector.observe(msg, &settings) else {
+            continue;
+        };
+        count += 1;
+        if json {
+            let v = serde_json::json!({
+                "channel": t.channel,
+                "message_index": index,
+                "score": d.score,
+                "threshold": d.threshold,
+                "evidence": d.evidence,
+                "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                "title": d.title,
+            });
+            println!("{v}");
+        } else {
+            println!(
+                "#{index} {author}: {}",
+                msg.text.lines().next().unwrap_or("")
+            );
+            println!("{}\n", console::prompt_text(&d));
+        }
+    }
+    if !json {
+        println!("{count} prompt(s) in {} message(s).", t.messages.len());
+    }
+    Ok(())
+}

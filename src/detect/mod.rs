@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 /// One chat message, as the detector sees it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatMessage {
     pub id: MessageId,
     pub channel: ChannelId,
@@ -114,7 +114,7 @@ struct ChannelState {
 /// Most a single message can add to the window; one enthusiastic line is not a discussion.
 const MESSAGE_CAP: f32 = 4.0;
 /// Least a single message can take away; one stack trace does not erase a discussion.
-const MESSAGE_FLOOR: f32 = -2.0;
+const MESSAGE_FLOOR: f32 = -1.0;
 
 /// Scores messages and keeps each channel's window. Cheap to clone the compiled parts.
 #[derive(Debug, Clone)]
@@ -220,12 +220,21 @@ fn build_detection(
             });
         }
     }
-    let best = state
+    // The topic is usually named by the first real proposal; fall back to the strongest.
+    let title = state
         .entries
         .iter()
-        .max_by(|a, b| a.score.intent.total_cmp(&b.score.intent))
-        .expect("window holds the current message");
-    let title = title::guess(&best.text, best.score.cue_end);
+        .filter(|e| e.score.intent >= 1.5)
+        .map(|e| title::guess(&e.text, e.score.cue_end))
+        .find(|t| t.split_whitespace().count() >= 3)
+        .unwrap_or_else(|| {
+            let best = state
+                .entries
+                .iter()
+                .max_by(|a, b| a.score.intent.total_cmp(&b.score.intent))
+                .expect("window holds the current message");
+            title::guess(&best.text, best.score.cue_end)
+        });
     let packs = ranker.rank(
         state.entries.iter().map(|e| e.text.as_str()),
         &settings.disabled_packs,

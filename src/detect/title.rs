@@ -6,7 +6,9 @@ const MAX_CHARS: usize = 80;
 /// Takes the words after the strongest proposal cue (`we should add …` → `…`), up to the
 /// end of the sentence; falls back to the start of the message.
 pub fn guess(text: &str, cue_end: Option<usize>) -> String {
-    let after = cue_end.map(|e| &text[e..]).filter(|s| word_count(s) >= 2);
+    let after = cue_end
+        .map(|e| strip_filler(&text[e..]))
+        .filter(|s| word_count(s) >= 2);
     let source = after.unwrap_or(text);
     let sentence = source
         .split(['.', '!', '?', '\n', ';', ','])
@@ -27,6 +29,34 @@ pub fn guess(text: &str, cue_end: Option<usize>) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
         None => "Feature discussion".to_string(),
+    }
+}
+
+/// Words between a cue and the topic: "to have an option to" refund → refund.
+fn strip_filler(mut s: &str) -> &str {
+    const FILLER: [&str; 12] = [
+        "to ",
+        "have ",
+        "be able to ",
+        "an option to ",
+        "a way to ",
+        "the ability to ",
+        "the option to ",
+        "support for ",
+        "add ",
+        "adding ",
+        "a ",
+        "an ",
+    ];
+    loop {
+        let t = s.trim_start();
+        match FILLER
+            .iter()
+            .find(|f| t.len() >= f.len() && t[..f.len()].eq_ignore_ascii_case(f))
+        {
+            Some(f) => s = &t[f.len()..],
+            None => return t,
+        }
     }
 }
 
@@ -52,6 +82,15 @@ mod tests {
         assert_eq!(
             guess("bulk export of invoices as csv, please", None),
             "Bulk export of invoices as csv"
+        );
+    }
+
+    #[test]
+    fn filler_between_cue_and_topic_is_dropped() {
+        let t = "it would be nice to have an option to refund a single line item";
+        assert_eq!(
+            guess(t, Some("it would be nice".len())),
+            "Refund a single line item"
         );
     }
 

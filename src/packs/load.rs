@@ -353,8 +353,7 @@ mod tests {
 
     fn errors_of(src: &str) -> Vec<String> {
         parse_pack("x.toml", src)
-            .err()
-            .expect("expected errors")
+            .expect_err("expected errors")
             .iter()
             .map(|e| e.to_string())
             .collect()

@@ -34,11 +34,7 @@ pub struct Coverage {
 }
 
 fn percent(part: usize, total: usize) -> u32 {
-    if total == 0 {
-        100
-    } else {
-        ((part * 100) / total) as u32
-    }
+    (part * 100).checked_div(total).map_or(100, |p| p as u32)
 }
 
 impl Coverage {

@@ -5,10 +5,19 @@ use crate::guild::GuildSettings;
 use crate::ids::GuildId;
 use chrono::Utc;
 
+type Row = (
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    String,
+);
+
 impl Store {
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn guild_settings(&self, guild: GuildId) -> Result<GuildSettings> {
-        let row: Option<(Option<f64>, Option<i64>, Option<i64>, Option<i64>, i64, String)> = sqlx::query_as(
+        let row: Option<Row> = sqlx::query_as(
             "SELECT threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs
              FROM guild_settings WHERE guild_id = ?",
         )

@@ -1,0 +1,83 @@
+//! The command line (clap): parse once, then `main` dispatches.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plancheck",
+    version,
+    about = "Notices feature discussions and offers backend planning questions."
+)]
+pub struct Cli {
+    /// Configuration file (TOML); see config.example.toml. Optional.
+    #[arg(long, short, global = true, env = "PLANCHECK_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Discord bot (token from DISCORD_TOKEN).
+    Run,
+    /// Print the link that installs the bot with exactly the permissions it needs.
+    InviteUrl {
+        /// The application id (Developer Portal → General Information).
+        #[arg(long, env = "DISCORD_APPLICATION_ID")]
+        application_id: u64,
+    },
+    /// A design channel in the terminal, on the same service and database as the bot.
+    Console,
+    /// Run detection over a chat log and print each prompt that would fire.
+    Scan {
+        /// `author: text` lines, or a DiscordChatExporter JSON export.
+        file: PathBuf,
+        /// One JSON object per prompt.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Precision, recall and F1 on a labeled corpus (JSON lines).
+    Eval {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List question packs; with --check, only validate them.
+    Packs {
+        #[arg(long)]
+        check: bool,
+    },
+    /// List plans in the database.
+    Plans {
+        #[arg(long)]
+        guild: Option<u64>,
+        #[arg(long)]
+        channel: Option<u64>,
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+    },
+    /// Export a plan as Markdown, JSON or CSV.
+    Export {
+        #[arg(long)]
+        plan: i64,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,348 @@
+//! `plancheck console`: a design channel in the terminal. Same service and database as
+//! the bot; type messages, see prompts, answer, export.
+
+use crate::detect::{ChatMessage, Detection};
+use crate::error::Error;
+use crate::export::Format;
+use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
+use crate::plan::summary;
+use crate::plan::{Author, Plan};
+use crate::service::{Act, Service};
+use crate::store::PlanFilter;
+use chrono::Utc;
+use std::collections::HashMap;
+use std::io::Write;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+/// The console's server and channel ids.
+pub const GUILD: GuildId = GuildId(0);
+pub const CHANNEL: ChannelId = ChannelId(1);
+
+const HELP: &str = "\
+Type a message (\"name: text\" to speak as someone else). Commands:
+  /start                      open a checklist from the last prompt
+  /dismiss                    the last prompt was not a feature
+  /plan start TITLE [| packs] start a plan by hand (packs: comma-separated ids)
+  /plan status | next | questions | list
+  /plan answer Q TEXT         answer (or revise) question Q (Q3, 3 or its id)
+  /plan skip Q REASON         skip question Q with a reason
+  /plan reopen Q              reopen question Q
+  /plan export [md|json|csv]  print the summary
+  /plan close                 close the plan
+  /quit";
+
+struct Session<'a, W: Write> {
+    service: &'a Service,
+    out: W,
+    next_id: u64,
+    users: HashMap<String, UserId>,
+    last_prompt: Option<DetectionId>,
+    plan: Option<PlanId>,
+}
+
+/// Runs the console until end of input or `/quit`.
+pub async fn run<R: AsyncBufRead + Unpin, W: Write>(
+    service: &Service,
+    input: R,
+    out: W,
+) -> anyhow::Result<()> {
+    let mut s = Session {
+        service,
+        out,
+        // Ids unique across console sessions on the same database.
+        next_id: (Utc::now().timestamp_millis() as u64) << 10,
+        users: HashMap::new(),
+        last_prompt: None,
+        plan: service.store().open_plan_in(CHANNEL).await?,
+    };
+    writeln!(
+        s.out,
+        "plancheck console: a design channel in your terminal. /help lists commands."
+    )?;
+    let mut lines = input.lines();
+    while let Some(line) = lines.next_line().await? {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line == "/quit" || line == "/exit" {
+            break;
+        }
+        match s.handle(line).await {
+            Ok(()) => {}
+            Err(Error::User(msg)) => writeln!(s.out, "! {msg}")?,
+            Err(e @ Error::Internal(_)) => return Err(e.into()),
+        }
+        s.out.flush()?;
+    }
+    Ok(())
+}
+
+impl<W: Write> Session<'_, W> {
+    fn id(&mut self) -> MessageId {
+        self.next_id += 1;
+        MessageId(self.next_id)
+    }
+
+    fn author(&mut self, name: &str) -> Author {
+        let next = self.users.len() as u64 + 1;
+        let id = *self.users.entry(name.to_string()).or_insert(UserId(next));
+        Author {
+            id,
+            name: name.to_string(),
+        }
+    }
+
+    fn act(&mut self) -> Act {
+        Act {
+            author: self.author("you"),
+            at: Utc::now(),
+            source: self.id(),
+        }
+    }
+
+    fn plan_id(&self) -> Result<PlanId, Error> {
+        self.plan
+            .ok_or_else(|| Error::user("no plan yet: /start after a prompt, or /plan start TITLE"))
+    }
+
+    fn say(&mut self, text: impl AsRef<str>) -> Result<(), Error> {
+        writeln!(self.out, "{}", text.as_ref())
+            .map_err(|e| Error::user(format!("cannot write: {e}")))
+    }
+
+    async fn handle(&mut self, line: &str) -> Result<(), Error> {
+        if let Some(cmd) = line.strip_prefix('/') {
+            return self.command(cmd).await;
+        }
+        let (name, text) = match line.split_once(": ") {
+            Some((n, t)) if !n.contains(char::is_whitespace) && n.len() <= 32 => {
+                (n.to_string(), t.to_string())
+            }
+            _ => ("you".to_string(), line.to_string()),
+        };
+        let author = self.author(&name);
+        let msg = ChatMessage {
+            id: self.id(),
+            channel: CHANNEL,
+            author: author.id,
+            author_is_bot: false,
+            at: Utc::now(),
+            text,
+        };
+        if let Some(prompt) = self.service.observe(GUILD, &msg, false).await? {
+            self.last_prompt = Some(prompt.id);
+            let text = prompt_text(&prompt.detection);
+            self.say(text)?;
+        }
+        Ok(())
+    }
+
+    async fn command(&mut self, cmd: &str) -> Result<(), Error> {
+        let (head, rest) = cmd.split_once(' ').unwrap_or((cmd, ""));
+        let rest = rest.trim();
+        match head {
+            "help" => self.say(HELP),
+            "start" => {
+                let id = self
+                    .last_prompt
+                    .ok_or_else(|| Error::user("no prompt to start from yet"))?;
+                let act = self.act();
+                let (plan, _) = self.service.start_from_detection(id, &act).await?;
+                self.opened(&plan)
+            }
+            "dismiss" => {
+                let id = self
+                    .last_prompt
+                    .take()
+                    .ok_or_else(|| Error::user("no prompt to dismiss"))?;
+                let act = self.act();
+                self.service.dismiss(id, &act).await?;
+                self.say("Noted: not a feature. Thanks, this tunes detection for this server.")
+            }
+            "plan" => self.plan_command(rest).await,
+            other => Err(Error::user(format!(
+                "unknown command /{other}; /help lists commands"
+            ))),
+        }
+    }
+
+    async fn plan_command(&mut self, args: &str) -> Result<(), Error> {
+        let (sub, rest) = args.split_once(' ').unwrap_or((args, ""));
+        let rest = rest.trim();
+        match sub {
+            "start" => {
+                let (title, packs) = match rest.split_once('|') {
+                    Some((t, p)) => (
+                        t.trim(),
+                        Some(
+                            p.split(',')
+                                .map(|s| s.trim().to_string())
+                                .filter(|s| !s.is_empty())
+                                .collect(),
+                        ),
+                    ),
+                    None => (rest, None),
+                };
+                let act = self.act();
+                let (plan, _) = self
+                    .service
+                    .start_plan(GUILD, CHANNEL, title, packs, &act)
+                    .await?;
+                self.opened(&plan)
+            }
+            "status" => {
+                let plan = self.service.plan(self.plan_id()?).await?;
+                self.say(summary::status(&plan))
+            }
+            "next" => {
+                let plan = self.service.plan(self.plan_id()?).await?;
+                match plan.next_open() {
+                    Some(q) => {
+                        let text = format!("{}\n  why: {}", summary::question_line(q), q.why);
+                        self.say(text)
+                    }
+                    None => self.say("Every question is answered or skipped."),
+                }
+            }
+            "questions" => {
+                let plan = self.service.plan(self.plan_id()?).await?;
+                let lines: Vec<String> = plan
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        format!(
+                            "{} — {}",
+                            summary::question_line(q),
+                            summary::state_line(&plan, q)
+                        )
+                    })
+                    .collect();
+                self.say(lines.join("\n"))
+            }
+            "answer" | "skip" => {
+                let (q, text) = rest
+                    .split_once(' ')
+                    .ok_or_else(|| Error::user(format!("usage: /plan {sub} Q TEXT")))?;
+                let plan = self.plan_id()?;
+                let act = self.act();
+                let change = if sub == "answer" {
+                    self.service.answer(plan, q, text, &act).await?
+                } else {
+                    self.service.skip(plan, q, text, &act).await?
+                };
+                let cov = change.plan.coverage();
+                let verb = if sub == "answer" {
+                    "Recorded"
+                } else {
+                    "Skipped"
+                };
+                let text = format!(
+                    "{verb} Q{}. {}% decided, {} critical open.",
+                    change.question.number,
+                    cov.percent(),
+                    cov.critical_open
+                );
+                self.say(text)
+            }
+            "reopen" => {
+                let plan = self.plan_id()?;
+                let act = self.act();
+                let change = self.service.reopen(plan, rest, &act).await?;
+                let text = format!("Reopened Q{}.", change.question.number);
+                self.say(text)
+            }
+            "export" => {
+                let format = if rest.is_empty() {
+                    Format::Markdown
+                } else {
+                    Format::parse(rest).ok_or_else(|| {
+                        Error::user(format!("unknown format '{rest}'; use md, json or csv"))
+                    })?
+                };
+                let (_, content) = self.service.export(self.plan_id()?, format).await?;
+                self.say(content)
+            }
+            "close" => {
+                let plan = self.plan_id()?;
+                self.service.close(plan, Utc::now()).await?;
+                self.say(format!("Plan {plan} closed."))
+            }
+            "list" => {
+                let plans = self
+                    .service
+                    .list(
+                        &PlanFilter {
+                            guild: Some(GUILD),
+                            ..Default::default()
+                        },
+                        20,
+                    )
+                    .await?;
+                if plans.is_empty() {
+                    return self.say("No plans yet.");
+                }
+                let lines: Vec<String> = plans
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{:>4}  {:<6}  {}/{}  {}",
+                            p.id,
+                            p.status.as_str(),
+                            p.decided,
+                            p.questions,
+                            p.title
+                        )
+                    })
+                    .collect();
+                self.say(lines.join("\n"))
+            }
+            "" => Err(Error::user(
+                "usage: /plan start|status|next|questions|answer|skip|reopen|export|close|list",
+            )),
+            other => Err(Error::user(format!(
+                "unknown /plan command '{other}'; /help lists commands"
+            ))),
+        }
+    }
+
+    fn opened(&mut self, plan: &Plan) -> Result<(), Error> {
+        self.plan = Some(plan.id);
+        let mut text = format!(
+            "Checklist started: plan {} \"{}\" — {} questions from {}.\n",
+            plan.id,
+            plan.title,
+            plan.questions.len(),
+            plan.packs.join(", ")
+        );
+        for q in &plan.questions {
+            text.push_str(&summary::question_line(q));
+            text.push('\n');
+        }
+        text.push_str("Answer with /plan answer Q TEXT.");
+        self.say(text)
+    }
+}
+
+/// The prompt as plain text.
+pub fn prompt_text(d: &Detection) -> String {
+    let why: Vec<String> = d
+        .evidence
+        .iter()
+        .filter(|e| e.polarity == crate::detect::Polarity::Intent)
+        .map(|e| format!("{} \"{}\"", e.family, e.matched))
+        .collect();
+    let packs: Vec<String> = d
+        .packs
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.questions))
+        .collect();
+    format!(
+        "── plancheck ──\nSpotted a feature discussion: \"{}\" (score {:.1} ≥ {:.1})\nWhy: {}\nPacks: {}\n→ /start to open the checklist, /dismiss if this is not a feature",
+        d.title,
+        d.score,
+        d.threshold,
+        why.join(", "),
+        packs.join(", ")
+    )
+}

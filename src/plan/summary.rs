@@ -1,0 +1,82 @@
+//! Short plain-text views of a plan, shared by the console and the Discord replies.
+
+use super::{Plan, PlanQuestion, QuestionState};
+use std::fmt::Write;
+
+/// `Q3 ⚠ [Errors & edge cases] text`
+pub fn question_line(q: &PlanQuestion) -> String {
+    let mark = if q.critical { " ⚠" } else { "" };
+    format!("Q{}{mark} [{}] {}", q.number, q.category.label(), q.text)
+}
+
+/// A one-word state with the latest text: `answered (2 revisions): …`.
+pub fn state_line(plan: &Plan, q: &PlanQuestion) -> String {
+    match plan.state(&q.id) {
+        QuestionState::Open => "open".to_string(),
+        QuestionState::Answered { latest, revisions } if revisions > 1 => {
+            format!(
+                "answered by {} ({revisions} revisions): {}",
+                latest.author.name, latest.text
+            )
+        }
+        QuestionState::Answered { latest, .. } => {
+            format!("answered by {}: {}", latest.author.name, latest.text)
+        }
+        QuestionState::Skipped { latest } => {
+            format!("skipped by {}: {}", latest.author.name, latest.text)
+        }
+    }
+}
+
+/// Coverage per category, overall, and the critical questions still open.
+pub fn status(plan: &Plan) -> String {
+    let cov = plan.coverage();
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Plan {} \"{}\" ({}): {}% decided — {} answered, {} skipped, {} open",
+        plan.id,
+        plan.title,
+        plan.status.as_str(),
+        cov.percent(),
+        cov.answered,
+        cov.skipped,
+        cov.open()
+    );
+    for c in &cov.categories {
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>3}%  {}/{}",
+            c.category.label(),
+            c.percent(),
+            c.answered + c.skipped,
+            c.total
+        );
+    }
+    let critical = plan.critical_open();
+    if critical.is_empty() {
+        let _ = writeln!(o, "No critical question is open.");
+    } else {
+        let _ = writeln!(o, "Critical questions still open:");
+        for q in critical {
+            let _ = writeln!(o, "  {}", question_line(q));
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample_plan;
+    use super::*;
+
+    #[test]
+    fn status_lists_categories_and_open_critical_questions() {
+        let p = sample_plan();
+        let s = status(&p);
+        assert!(s.starts_with("Plan 1 \"Refunds\" (open): 0% decided"));
+        assert!(s.contains("Errors & edge cases"));
+        let critical = p.critical_open().len();
+        assert_eq!(s.matches(" ⚠ ").count(), critical);
+    }
+}
