@@ -79,7 +79,8 @@ CREATE TABLE answer_events (
     author_id    INTEGER NOT NULL,
     author_name  TEXT    NOT NULL,
     at           TEXT    NOT NULL,
-    source_id    INTEGER UNIQUE,                  -- replays of the same message are no-ops
+    source_id    INTEGER,                         -- the message or interaction that caused it
+    UNIQUE (source_id, question_id),              -- so a replay of it is a no-op
     FOREIGN KEY (plan_id, question_id) REFERENCES plan_questions (plan_id, question_id) ON DELETE CASCADE
 );
 CREATE INDEX answer_events_plan ON answer_events (plan_id, question_id, id);

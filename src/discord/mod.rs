@@ -1,10 +1,27 @@
 //! Discord glue (serenity 0.12 + poise 0.7): events become service calls, results become
 //! messages. No business rule lives here.
 
+mod checklist;
+mod commands;
+pub mod components;
+mod events;
 pub mod permissions;
+pub mod render;
 
 use crate::config::{Config, Secret};
+use crate::ids::{ChannelId, GuildId, MessageId, UserId};
 use crate::service::Service;
+use anyhow::Context as _;
+use serenity::all as sy;
+use std::sync::Arc;
+
+/// Shared state of every handler.
+pub struct Data {
+    pub service: Arc<Service>,
+}
+
+pub type Error = anyhow::Error;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// The OAuth2 link that installs the bot with exactly the permissions it needs.
 pub fn invite_url(application_id: u64) -> String {
@@ -14,9 +31,99 @@ pub fn invite_url(application_id: u64) -> String {
     )
 }
 
-/// Runs the bot until SIGINT/SIGTERM.
-pub async fn run(_cfg: Config, _token: Secret, _service: Service) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "the Discord bot is not available in this build yet (issue 3); use `plancheck console`"
-    )
+pub(crate) fn guild(id: sy::GuildId) -> GuildId {
+    GuildId(id.get())
+}
+pub(crate) fn channel(id: sy::ChannelId) -> ChannelId {
+    ChannelId(id.get())
+}
+pub(crate) fn user(id: sy::UserId) -> UserId {
+    UserId(id.get())
+}
+pub(crate) fn message(id: sy::MessageId) -> MessageId {
+    MessageId(id.get())
+}
+
+/// Runs the bot until SIGINT/SIGTERM, then closes the database.
+pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result<()> {
+    let service = Arc::new(service);
+    let intents = sy::GatewayIntents::GUILDS
+        | sy::GatewayIntents::GUILD_MESSAGES
+        | sy::GatewayIntents::MESSAGE_CONTENT;
+    let mut http = sy::HttpBuilder::new(token.expose());
+    if let Some(proxy) = &cfg.discord.rest_proxy {
+        // The proxy owns rate limits; serenity's limiter would bypass it.
+        http = http
+            .proxy(proxy.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let dev_guild = cfg.discord.dev_guild;
+    let data_service = service.clone();
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            event_handler: |fw, event| Box::pin(events::handle(fw, event)),
+            on_error: |err| Box::pin(commands::on_error(err)),
+            allowed_mentions: Some(render::no_mentions()),
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let cmds = &framework.options().commands;
+                match dev_guild {
+                    Some(g) => poise::builtins::register_in_guild(ctx, cmds, sy::GuildId::new(g)).await?,
+                    None => poise::builtins::register_globally(ctx, cmds).await?,
+                }
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                Ok(Data { service: data_service })
+            })
+        })
+        .build();
+    let mut client = sy::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await
+        .context("cannot create the Discord client")?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: no new events; finishing writes in flight");
+        shards.shutdown_all().await;
+    });
+    let result = client.start().await;
+    service.store().close().await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => Err(explain(e)),
+    }
+}
+
+fn explain(e: sy::Error) -> anyhow::Error {
+    let text = e.to_string();
+    if text.contains("4014") || text.to_lowercase().contains("disallowed") {
+        anyhow::anyhow!(
+            "Discord refused the Message Content intent (gateway close 4014). Enable it in the Developer Portal: \
+             your application → Bot → Privileged Gateway Intents → Message Content Intent, then restart."
+        )
+    } else if text.contains("4004") || text.to_lowercase().contains("authentication") {
+        anyhow::anyhow!("Discord rejected the bot token (gateway close 4004). Check DISCORD_TOKEN.")
+    } else {
+        anyhow::Error::new(e).context("the Discord connection failed")
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler installs");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,0 +1,74 @@
+//! Opening a checklist: a thread on the discussion (or the channel when threads are not
+//! allowed), an overview, then the questions in pages with answer buttons.
+
+use super::{channel, message, render};
+use crate::plan::Plan;
+use crate::service::Service;
+use serenity::all as sy;
+
+/// Posts the checklist and returns where it went.
+pub async fn open(
+    http: &sy::Http,
+    service: &Service,
+    plan: &Plan,
+    origin: sy::ChannelId,
+    anchor: Option<sy::MessageId>,
+    use_threads: bool,
+) -> anyhow::Result<sy::ChannelId> {
+    let name = render::fit(&format!("Plan: {}", plan.title), 100);
+    let mut target = origin;
+    if use_threads {
+        let made = match anchor {
+            Some(m) => {
+                origin
+                    .create_thread_from_message(
+                        http,
+                        m,
+                        sy::CreateThread::new(name.clone()).kind(sy::ChannelType::PublicThread),
+                    )
+                    .await
+            }
+            None => {
+                origin
+                    .create_thread(
+                        http,
+                        sy::CreateThread::new(name).kind(sy::ChannelType::PublicThread),
+                    )
+                    .await
+            }
+        };
+        match made {
+            Ok(thread) => target = thread.id,
+            Err(e) => {
+                tracing::warn!(error = %e, channel = %origin, "cannot create a thread; posting the checklist in the channel")
+            }
+        }
+    }
+    if target != origin {
+        service.set_thread(plan.id, channel(target)).await?;
+    }
+    target
+        .send_message(
+            http,
+            sy::CreateMessage::new()
+                .content(render::overview(plan))
+                .allowed_mentions(render::no_mentions()),
+        )
+        .await?;
+    for (text, first, last) in render::pages(plan) {
+        let sent = target
+            .send_message(
+                http,
+                sy::CreateMessage::new()
+                    .content(text)
+                    .components(render::page_buttons(plan, first, last))
+                    .allowed_mentions(render::no_mentions()),
+            )
+            .await?;
+        service
+            .store()
+            .add_plan_message(plan.id, message(sent.id), first, last)
+            .await?;
+    }
+    Ok(target)
+}

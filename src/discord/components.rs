@@ -1,0 +1,117 @@
+//! Button and modal ids: they carry what they refer to, so they keep working after a
+//! restart. Each fits Discord's 100-character `custom_id` limit by construction.
+
+use crate::ids::{DetectionId, PlanId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Component {
+    /// "Start checklist" on a prompt.
+    Start(DetectionId),
+    /// "Not a feature" on a prompt.
+    Dismiss(DetectionId),
+    /// "Mute this channel for 24h" on a prompt.
+    Mute(DetectionId),
+    /// "Answer Q{first}–Q{last}" under a page of questions: opens a modal.
+    Answer { plan: PlanId, first: u32, last: u32 },
+    /// The modal answering those questions.
+    Modal { plan: PlanId, first: u32, last: u32 },
+}
+
+const PREFIX: &str = "pc1";
+
+impl Component {
+    pub fn encode(&self) -> String {
+        match self {
+            Component::Start(d) => format!("{PREFIX}:start:{}", d.0),
+            Component::Dismiss(d) => format!("{PREFIX}:dismiss:{}", d.0),
+            Component::Mute(d) => format!("{PREFIX}:mute:{}", d.0),
+            Component::Answer { plan, first, last } => {
+                format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
+            }
+            Component::Modal { plan, first, last } => {
+                format!("{PREFIX}:modal:{}:{first}:{last}", plan.0)
+            }
+        }
+    }
+
+    pub fn decode(id: &str) -> Option<Component> {
+        let mut parts = id.split(':');
+        if parts.next()? != PREFIX {
+            return None;
+        }
+        let kind = parts.next()?;
+        let n: i64 = parts.next()?.parse().ok()?;
+        let range = |parts: &mut std::str::Split<'_, char>| -> Option<(u32, u32)> {
+            let first = parts.next()?.parse().ok()?;
+            let last = parts.next()?.parse().ok()?;
+            (first >= 1 && first <= last && last - first < 5).then_some((first, last))
+        };
+        let c = match kind {
+            "start" => Component::Start(DetectionId(n)),
+            "dismiss" => Component::Dismiss(DetectionId(n)),
+            "mute" => Component::Mute(DetectionId(n)),
+            "answer" => {
+                let (first, last) = range(&mut parts)?;
+                Component::Answer {
+                    plan: PlanId(n),
+                    first,
+                    last,
+                }
+            }
+            "modal" => {
+                let (first, last) = range(&mut parts)?;
+                Component::Modal {
+                    plan: PlanId(n),
+                    first,
+                    last,
+                }
+            }
+            _ => return None,
+        };
+        parts.next().is_none().then_some(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_fit_the_limit_at_the_largest_values() {
+        let all = [
+            Component::Start(DetectionId(i64::MAX)),
+            Component::Dismiss(DetectionId(1)),
+            Component::Mute(DetectionId(2)),
+            Component::Answer {
+                plan: PlanId(i64::MAX),
+                first: u32::MAX - 4,
+                last: u32::MAX,
+            },
+            Component::Modal {
+                plan: PlanId(i64::MAX),
+                first: u32::MAX - 4,
+                last: u32::MAX,
+            },
+        ];
+        for c in all {
+            let id = c.encode();
+            assert!(id.len() <= 100, "{id}");
+            assert_eq!(Component::decode(&id), Some(c));
+        }
+    }
+
+    #[test]
+    fn foreign_or_broken_ids_are_ignored() {
+        for bad in [
+            "",
+            "other:start:1",
+            "pc1:start:x",
+            "pc1:answer:1:3:2",
+            "pc1:answer:1:1:9",
+            "pc1:start:1:extra",
+            "pc1:boom:1",
+        ] {
+            assert_eq!(Component::decode(bad), None, "{bad}");
+        }
+    }
+}

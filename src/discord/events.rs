@@ -1,0 +1,400 @@
+//! Gateway events: a table of contents that hands each event to the service.
+
+use super::components::Component;
+use super::{Data, Error, channel, checklist, guild, message, render, user};
+use crate::detect::ChatMessage;
+use crate::error::Error as SvcError;
+use crate::ids::PlanId;
+use crate::plan::Author;
+use crate::service::Act;
+use chrono::Utc;
+use serenity::all as sy;
+
+pub async fn handle(
+    fw: poise::FrameworkContext<'_, Data, Error>,
+    event: &sy::FullEvent,
+) -> Result<(), Error> {
+    let ctx = fw.serenity_context;
+    let data = fw.user_data;
+    match event {
+        sy::FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
+        sy::FullEvent::InteractionCreate {
+            interaction: sy::Interaction::Component(c),
+        } => on_component(ctx, data, c).await,
+        sy::FullEvent::InteractionCreate {
+            interaction: sy::Interaction::Modal(m),
+        } => on_modal(ctx, data, m).await,
+        _ => Ok(()),
+    }
+}
+
+fn author(u: &sy::User) -> Author {
+    Author {
+        id: user(u.id),
+        name: u.global_name.clone().unwrap_or_else(|| u.name.clone()),
+    }
+}
+
+async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(), Error> {
+    let Some(g) = m.guild_id else { return Ok(()) };
+    if m.author.bot {
+        return Ok(());
+    }
+    if try_capture_answer(ctx, data, m).await? {
+        return Ok(());
+    }
+    let msg = ChatMessage {
+        id: message(m.id),
+        channel: channel(m.channel_id),
+        author: user(m.author.id),
+        author_is_bot: m.author.bot,
+        at: *m.timestamp,
+        text: m.content.clone(),
+    };
+    let Some(prompt) = data.service.observe(guild(g), &msg, true).await? else {
+        return Ok(());
+    };
+    let sent = m
+        .channel_id
+        .send_message(
+            &ctx.http,
+            sy::CreateMessage::new()
+                .content(render::prompt_content(&prompt.detection))
+                .components(render::prompt_buttons(prompt.id))
+                .allowed_mentions(render::no_mentions()),
+        )
+        .await;
+    match sent {
+        Ok(s) => {
+            data.service
+                .store()
+                .set_prompt_message(prompt.id, message(s.id))
+                .await?
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, channel = %m.channel_id, "cannot post a prompt (missing Send Messages?)")
+        }
+    }
+    Ok(())
+}
+
+/// A reply to a question message in a plan's thread (or `Q3: …`) records an answer.
+async fn try_capture_answer(
+    ctx: &sy::Context,
+    data: &Data,
+    m: &sy::Message,
+) -> Result<bool, Error> {
+    let replied = m.message_reference.as_ref().and_then(|r| r.message_id);
+    let (plan, range) = match replied {
+        Some(r) => match data.service.store().plan_message(message(r)).await? {
+            Some((plan, first, last)) => (plan, Some((first, last))),
+            None => return Ok(false),
+        },
+        None => match data
+            .service
+            .store()
+            .open_plan_in(channel(m.channel_id))
+            .await?
+        {
+            Some(plan) if leading_number(&m.content).is_some() => (plan, None),
+            _ => return Ok(false),
+        },
+    };
+    let (key, text) = match (leading_number(&m.content), range) {
+        (Some((n, rest)), _) => (n.to_string(), rest.to_string()),
+        (None, Some((first, last))) if first == last => (first.to_string(), m.content.clone()),
+        (None, _) => {
+            reply(
+                ctx,
+                m,
+                "Start the reply with the question number, e.g. `Q3: 30 days, then hard delete`.",
+            )
+            .await;
+            return Ok(true);
+        }
+    };
+    let act = Act {
+        author: author(&m.author),
+        at: *m.timestamp,
+        source: message(m.id),
+    };
+    match data.service.answer(plan, &key, &text, &act).await {
+        Ok(_) => {
+            if let Err(e) = m
+                .react(&ctx.http, sy::ReactionType::Unicode("✅".into()))
+                .await
+            {
+                tracing::warn!(error = %e, "cannot confirm an answer with a reaction");
+            }
+        }
+        Err(SvcError::User(msg)) => reply(ctx, m, &msg).await,
+        Err(e) => return Err(e.into()),
+    }
+    Ok(true)
+}
+
+/// `Q3: text`, `q3 text` or `#3 text` → (3, "text").
+fn leading_number(s: &str) -> Option<(u32, &str)> {
+    let t = s.trim_start();
+    let t = t.strip_prefix(['Q', 'q', '#'])?;
+    let end = t.find(|c: char| !c.is_ascii_digit())?;
+    let n: u32 = t[..end].parse().ok()?;
+    let rest = t[end..]
+        .trim_start_matches([':', '.', ')', '-', ' '])
+        .trim();
+    (!rest.is_empty()).then_some((n, rest))
+}
+
+async fn reply(ctx: &sy::Context, m: &sy::Message, text: &str) {
+    let r = m
+        .channel_id
+        .send_message(
+            &ctx.http,
+            sy::CreateMessage::new()
+                .content(render::fit(text, 500))
+                .reference_message(m)
+                .allowed_mentions(render::no_mentions()),
+        )
+        .await;
+    if let Err(e) = r {
+        tracing::warn!(error = %e, "cannot reply");
+    }
+}
+
+async fn ephemeral(
+    ctx: &sy::Context,
+    c: &sy::ComponentInteraction,
+    text: &str,
+) -> Result<(), Error> {
+    c.create_followup(
+        &ctx.http,
+        sy::CreateInteractionResponseFollowup::new()
+            .content(render::fit(text, 2000))
+            .ephemeral(true)
+            .allowed_mentions(render::no_mentions()),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn on_component(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+) -> Result<(), Error> {
+    let Some(component) = Component::decode(&c.data.custom_id) else {
+        return Ok(());
+    };
+    let act = Act {
+        author: author(&c.user),
+        at: Utc::now(),
+        source: crate::ids::MessageId(c.id.get()),
+    };
+    match component {
+        Component::Answer { plan, first, last } => {
+            return open_modal(ctx, data, c, plan, first, last).await;
+        }
+        Component::Modal { .. } => return Ok(()),
+        _ => {}
+    }
+    // Everything else may be slow: acknowledge within the 3-second deadline first.
+    c.create_response(&ctx.http, sy::CreateInteractionResponse::Acknowledge)
+        .await?;
+    let result = match component {
+        Component::Start(det) => start(ctx, data, c, det, &act).await,
+        Component::Dismiss(det) => {
+            match data.service.dismiss(det, &act).await {
+                Ok(_) => {
+                    let edit = sy::EditMessage::new()
+                    .content("Marked as not a feature — thanks, this tunes detection for this server.")
+                    .components(vec![])
+                    .allowed_mentions(render::no_mentions());
+                    let mut msg = (*c.message).clone();
+                    msg.edit(&ctx.http, edit).await?;
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Component::Mute(det) => {
+            let until = Utc::now() + chrono::Duration::hours(24);
+            match data.service.mute_from_detection(det, until).await {
+                Ok(ch) => ephemeral(ctx, c, &format!("<#{}> is muted for 24 hours.", ch.0))
+                    .await
+                    .map_err(|e| SvcError::user(e.to_string())),
+                Err(e) => Err(e),
+            }
+        }
+        Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(SvcError::User(msg)) => ephemeral(ctx, c, &msg).await,
+        Err(e) => {
+            let id = c.id.get();
+            tracing::error!(error = ?e, interaction = id, "button failed");
+            ephemeral(ctx, c, &format!("Sorry, something went wrong (ref {id}).")).await
+        }
+    }
+}
+
+async fn start(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    det: crate::ids::DetectionId,
+    act: &Act,
+) -> Result<(), SvcError> {
+    let (plan, created) = data.service.start_from_detection(det, act).await?;
+    if !created {
+        return ephemeral(
+            ctx,
+            c,
+            &format!(
+                "The checklist for “{}” is already open.",
+                render::quote_user_text(&plan.title)
+            ),
+        )
+        .await
+        .map_err(|e| SvcError::user(e.to_string()));
+    }
+    let settings = data.service.settings(plan.guild).await?;
+    let target = checklist::open(
+        &ctx.http,
+        &data.service,
+        &plan,
+        c.channel_id,
+        Some(c.message.id),
+        settings.use_threads,
+    )
+    .await
+    .map_err(|e| SvcError::user(format!("cannot post the checklist: {e}")))?;
+    let mut msg = (*c.message).clone();
+    let _ = msg
+        .edit(
+            &ctx.http,
+            sy::EditMessage::new()
+                .components(vec![])
+                .allowed_mentions(render::no_mentions()),
+        )
+        .await;
+    ephemeral(ctx, c, &format!("Checklist started in <#{target}>."))
+        .await
+        .map_err(|e| SvcError::user(e.to_string()))
+}
+
+async fn open_modal(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    plan: PlanId,
+    first: u32,
+    last: u32,
+) -> Result<(), Error> {
+    let p = match data.service.plan(plan).await {
+        Ok(p) => p,
+        Err(e) => {
+            let r = sy::CreateInteractionResponseMessage::new()
+                .content(e.to_string())
+                .ephemeral(true)
+                .allowed_mentions(render::no_mentions());
+            c.create_response(&ctx.http, sy::CreateInteractionResponse::Message(r))
+                .await?;
+            return Ok(());
+        }
+    };
+    let rows: Vec<sy::CreateActionRow> = p
+        .questions
+        .iter()
+        .filter(|q| q.number >= first && q.number <= last)
+        .take(5)
+        .map(|q| {
+            let label = render::fit(&format!("Q{} {}", q.number, q.text), 45);
+            let input = sy::CreateInputText::new(
+                sy::InputTextStyle::Paragraph,
+                label,
+                format!("q{}", q.number),
+            )
+            .placeholder(render::fit(&q.text, 100))
+            .required(false)
+            .max_length(4000);
+            sy::CreateActionRow::InputText(input)
+        })
+        .collect();
+    let title = render::fit(&format!("Answer Q{first}–Q{last}"), 45);
+    let modal = sy::CreateModal::new(Component::Modal { plan, first, last }.encode(), title)
+        .components(rows);
+    c.create_response(&ctx.http, sy::CreateInteractionResponse::Modal(modal))
+        .await?;
+    Ok(())
+}
+
+async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> Result<(), Error> {
+    let Some(Component::Modal { plan, .. }) = Component::decode(&m.data.custom_id) else {
+        return Ok(());
+    };
+    m.create_response(
+        &ctx.http,
+        sy::CreateInteractionResponse::Defer(
+            sy::CreateInteractionResponseMessage::new().ephemeral(true),
+        ),
+    )
+    .await?;
+    let act = Act {
+        author: author(&m.user),
+        at: Utc::now(),
+        source: crate::ids::MessageId(m.id.get()),
+    };
+    let mut recorded = Vec::new();
+    let mut problems = Vec::new();
+    for row in &m.data.components {
+        for comp in &row.components {
+            let sy::ActionRowComponent::InputText(input) = comp else {
+                continue;
+            };
+            let Some(value) = input.value.as_deref().filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            let key = input.custom_id.trim_start_matches('q');
+            match data.service.answer(plan, key, value, &act).await {
+                Ok(change) => recorded.push(format!("Q{}", change.question.number)),
+                Err(SvcError::User(msg)) => problems.push(format!("Q{key}: {msg}")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    let mut text = if recorded.is_empty() {
+        "Nothing recorded: every field was empty.".to_string()
+    } else {
+        format!("Recorded {}.", recorded.join(", "))
+    };
+    for p in problems {
+        text.push_str(&format!("\n{p}"));
+    }
+    m.edit_response(
+        &ctx.http,
+        sy::EditInteractionResponse::new()
+            .content(render::fit(&text, 2000))
+            .allowed_mentions(render::no_mentions()),
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leading_number;
+
+    #[test]
+    fn a_leading_question_number_is_recognised() {
+        assert_eq!(leading_number("Q3: 30 days"), Some((3, "30 days")));
+        assert_eq!(
+            leading_number("q12 use a cursor"),
+            Some((12, "use a cursor"))
+        );
+        assert_eq!(leading_number("#4) nope, sync"), Some((4, "nope, sync")));
+        assert_eq!(leading_number("Q3:"), None);
+        assert_eq!(leading_number("Queue it"), None);
+        assert_eq!(leading_number("30 days"), None);
+    }
+}

@@ -1,0 +1,196 @@
+//! What the bot posts, built to fit Discord's limits and never ping anyone.
+
+use super::components::Component;
+use crate::detect::{Detection, Polarity};
+use crate::ids::DetectionId;
+use crate::plan::{Plan, PlanQuestion, QuestionState};
+use serenity::all::{ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton};
+
+/// Discord's message content limit.
+pub const MAX_CONTENT: usize = 2000;
+/// Questions per page message (one modal answers up to five).
+pub const PAGE: usize = 5;
+
+/// No pings, ever: not users, roles, @everyone, nor the replied-to author.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+        .empty_users()
+        .empty_roles()
+        .everyone(false)
+        .replied_user(false)
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut.
+pub fn fit(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    }
+}
+
+/// Neutralises mentions and masked links in text people typed before the bot repeats it.
+pub fn quote_user_text(s: &str) -> String {
+    s.replace('@', "@\u{200b}").replace('<', "<\u{200b}")
+}
+
+pub fn prompt_content(d: &Detection) -> String {
+    let why: Vec<String> = d
+        .evidence
+        .iter()
+        .filter(|e| e.polarity == Polarity::Intent)
+        .take(6)
+        .map(|e| {
+            format!(
+                "{} “{}”",
+                e.family.replace('_', " "),
+                quote_user_text(&fit(&e.matched, 60))
+            )
+        })
+        .collect();
+    let packs: Vec<String> = d
+        .packs
+        .iter()
+        .take(8)
+        .map(|p| format!("{} ({})", p.name, p.questions))
+        .collect();
+    let text = format!(
+        "**Sounds like a new feature:** {}\nWhy I think so: {} — score {:.1} (threshold {:.1})\nPlanning packs that fit: {}",
+        quote_user_text(&d.title),
+        why.join(", "),
+        d.score,
+        d.threshold,
+        packs.join(", ")
+    );
+    fit(&text, MAX_CONTENT)
+}
+
+pub fn prompt_buttons(id: DetectionId) -> Vec<CreateActionRow> {
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(Component::Start(id).encode())
+            .label("Start checklist")
+            .style(ButtonStyle::Primary),
+        CreateButton::new(Component::Dismiss(id).encode())
+            .label("Not a feature")
+            .style(ButtonStyle::Secondary),
+        CreateButton::new(Component::Mute(id).encode())
+            .label("Mute this channel for 24h")
+            .style(ButtonStyle::Secondary),
+    ])]
+}
+
+pub fn overview(plan: &Plan) -> String {
+    let cov = plan.coverage();
+    let mut s = format!(
+        "**Checklist: {}** — {} questions, {}% decided, {} critical open\n",
+        quote_user_text(&plan.title),
+        cov.total,
+        cov.percent(),
+        cov.critical_open
+    );
+    for c in &cov.categories {
+        s.push_str(&format!(
+            "• {}: {}/{}\n",
+            c.category.label(),
+            c.answered + c.skipped,
+            c.total
+        ));
+    }
+    s.push_str("Answer with the buttons, by replying to a question message (start with Q3 when it shows several), or with `/plan answer`.");
+    fit(&s, MAX_CONTENT)
+}
+
+fn question_block(plan: &Plan, q: &PlanQuestion, budget: usize) -> String {
+    let state = match plan.state(&q.id) {
+        QuestionState::Open => String::new(),
+        QuestionState::Answered { latest, .. } => {
+            format!("\n> ✅ {}", quote_user_text(&fit(&latest.text, 200)))
+        }
+        QuestionState::Skipped { latest } => format!(
+            "\n> ⏭ skipped: {}",
+            quote_user_text(&fit(&latest.text, 200))
+        ),
+    };
+    let mark = if q.critical { " ⚠️" } else { "" };
+    fit(
+        &format!("**Q{}**{mark} {}\n_{}_{state}", q.number, q.text, q.why),
+        budget,
+    )
+}
+
+/// Pages of at most [`PAGE`] questions, each within the content limit.
+pub fn pages(plan: &Plan) -> Vec<(String, u32, u32)> {
+    plan.questions
+        .chunks(PAGE)
+        .map(|chunk| {
+            let budget = MAX_CONTENT / chunk.len() - 4;
+            let body: Vec<String> = chunk
+                .iter()
+                .map(|q| question_block(plan, q, budget))
+                .collect();
+            (
+                fit(&body.join("\n\n"), MAX_CONTENT),
+                chunk[0].number,
+                chunk[chunk.len() - 1].number,
+            )
+        })
+        .collect()
+}
+
+pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> {
+    let label = if first == last {
+        format!("Answer Q{first}")
+    } else {
+        format!("Answer Q{first}–Q{last}")
+    };
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(
+            Component::Answer {
+                plan: plan.id,
+                first,
+                last,
+            }
+            .encode(),
+        )
+        .label(label)
+        .style(ButtonStyle::Primary),
+    ])]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{AnswerEvent, Author, EventKind};
+
+    #[test]
+    fn every_page_fits_even_with_maximal_answers() {
+        let mut plan = crate::plan::tests::sample_plan();
+        for q in plan.questions.clone() {
+            plan.events.push(AnswerEvent {
+                question_id: q.id.clone(),
+                kind: EventKind::Answer,
+                text: "@everyone ".repeat(400),
+                author: Author {
+                    id: crate::ids::UserId(1),
+                    name: "a".into(),
+                },
+                at: chrono::Utc::now(),
+                source: None,
+            });
+        }
+        let pages = pages(&plan);
+        assert_eq!(pages.len(), plan.questions.len().div_ceil(PAGE));
+        for (text, first, last) in &pages {
+            assert!(text.chars().count() <= MAX_CONTENT);
+            assert!(last - first < PAGE as u32);
+            assert!(!text.contains("@everyone"));
+        }
+        assert!(overview(&plan).chars().count() <= MAX_CONTENT);
+    }
+
+    #[test]
+    fn fit_cuts_on_characters_not_bytes() {
+        assert_eq!(fit("ééé", 2), "é…");
+        assert_eq!(fit("abc", 3), "abc");
+    }
+}
