@@ -6,6 +6,12 @@ use crate::plan::Plan;
 use crate::service::Service;
 use serenity::all as sy;
 
+/// Where a checklist went, and a notice for the admin when it could not go in a thread.
+pub struct Opened {
+    pub target: sy::ChannelId,
+    pub notice: Option<String>,
+}
+
 /// Posts the checklist and returns where it went.
 pub async fn open(
     http: &sy::Http,
@@ -14,9 +20,10 @@ pub async fn open(
     origin: sy::ChannelId,
     anchor: Option<sy::MessageId>,
     use_threads: bool,
-) -> anyhow::Result<sy::ChannelId> {
+) -> anyhow::Result<Opened> {
     let name = render::fit(&format!("Plan: {}", plan.title), 100);
     let mut target = origin;
+    let mut notice = None;
     if use_threads {
         let made = match anchor {
             Some(m) => {
@@ -40,7 +47,13 @@ pub async fn open(
         match made {
             Ok(thread) => target = thread.id,
             Err(e) => {
-                tracing::warn!(error = %e, channel = %origin, "cannot create a thread; posting the checklist in the channel")
+                tracing::warn!(error = %e, channel = %origin, "cannot create a thread; posting the checklist in the channel");
+                notice = Some(
+                    "I could not open a thread here (the bot needs Create Public Threads and Send Messages in Threads), \
+                     so the checklist is in this channel. An admin can grant those, or turn threads off with \
+                     `/plancheck settings use_threads:False`."
+                        .to_string(),
+                );
             }
         }
     }
@@ -70,5 +83,5 @@ pub async fn open(
             .add_plan_message(plan.id, message(sent.id), first, last)
             .await?;
     }
-    Ok(target)
+    Ok(Opened { target, notice })
 }

@@ -109,7 +109,9 @@ async fn plancheck(_ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 async fn watch(
     ctx: Context<'_>,
-    #[description = "The design channel to watch"] channel_arg: sy::GuildChannel,
+    #[description = "The design channel to watch"]
+    #[rename = "channel"]
+    channel_arg: sy::GuildChannel,
 ) -> Result<(), Error> {
     if !is_admin(ctx).await? {
         return Ok(());
@@ -128,7 +130,9 @@ async fn watch(
 #[poise::command(slash_command, guild_only)]
 async fn unwatch(
     ctx: Context<'_>,
-    #[description = "The channel to stop watching"] channel_arg: sy::GuildChannel,
+    #[description = "The channel to stop watching"]
+    #[rename = "channel"]
+    channel_arg: sy::GuildChannel,
 ) -> Result<(), Error> {
     if !is_admin(ctx).await? {
         return Ok(());
@@ -323,13 +327,15 @@ async fn start(
             return Ok(format!("Plan {} is already started.", plan.id));
         }
         let threads = svc.settings(g).await?.use_threads;
-        let target = checklist::open(ctx.http(), svc, &plan, ctx.channel_id(), None, threads)
+        let opened = checklist::open(ctx.http(), svc, &plan, ctx.channel_id(), None, threads)
             .await
             .map_err(|e| SvcError::user(format!("cannot post the checklist: {e}")))?;
         Ok(format!(
-            "Checklist “{}” started in <#{target}> with {} questions.",
+            "Checklist “{}” started in <#{}> with {} questions.{}",
             render::quote_user_text(&plan.title),
-            plan.questions.len()
+            opened.target,
+            plan.questions.len(),
+            opened.notice.map(|n| format!("\n{n}")).unwrap_or_default()
         ))
     }
     .await;
@@ -504,7 +510,11 @@ async fn close(ctx: Context<'_>) -> Result<(), Error> {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         svc.close(p.id, Utc::now()).await?;
         let cov = p.coverage();
-        Ok(format!("Plan {} closed at {}% decided. `/plan export` still works in this channel's history via `plancheck export --plan {}`.", p.id, cov.percent(), p.id))
+        Ok(format!(
+            "Plan {} closed at {}% decided. `/plan export` still works here.",
+            p.id,
+            cov.percent()
+        ))
     }
     .await;
     finish(ctx, r).await

@@ -259,7 +259,7 @@ async fn start(
         .map_err(|e| SvcError::user(e.to_string()));
     }
     let settings = data.service.settings(plan.guild).await?;
-    let target = checklist::open(
+    let opened = checklist::open(
         &ctx.http,
         &data.service,
         &plan,
@@ -278,7 +278,12 @@ async fn start(
                 .allowed_mentions(render::no_mentions()),
         )
         .await;
-    ephemeral(ctx, c, &format!("Checklist started in <#{target}>."))
+    let mut text = format!("Checklist started in <#{}>.", opened.target);
+    if let Some(n) = opened.notice {
+        text.push('\n');
+        text.push_str(&n);
+    }
+    ephemeral(ctx, c, &text)
         .await
         .map_err(|e| SvcError::user(e.to_string()))
 }

@@ -99,16 +99,20 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
 }
 
 fn explain(e: sy::Error) -> anyhow::Error {
-    let text = e.to_string();
-    if text.contains("4014") || text.to_lowercase().contains("disallowed") {
-        anyhow::anyhow!(
+    match e {
+        sy::Error::Gateway(sy::GatewayError::DisallowedGatewayIntents) => anyhow::anyhow!(
             "Discord refused the Message Content intent (gateway close 4014). Enable it in the Developer Portal: \
              your application → Bot → Privileged Gateway Intents → Message Content Intent, then restart."
-        )
-    } else if text.contains("4004") || text.to_lowercase().contains("authentication") {
-        anyhow::anyhow!("Discord rejected the bot token (gateway close 4004). Check DISCORD_TOKEN.")
-    } else {
-        anyhow::Error::new(e).context("the Discord connection failed")
+        ),
+        sy::Error::Gateway(sy::GatewayError::InvalidAuthentication) => {
+            anyhow::anyhow!(
+                "Discord rejected the bot token (gateway close 4004). Check DISCORD_TOKEN or discord.token_file."
+            )
+        }
+        sy::Error::Gateway(sy::GatewayError::InvalidGatewayIntents) => {
+            anyhow::anyhow!("Discord refused the requested intents (gateway close 4013).")
+        }
+        other => anyhow::Error::new(other).context("the Discord connection failed"),
     }
 }
 

@@ -245,9 +245,9 @@ impl Service {
             .ok_or_else(|| Error::user(format!("there is no plan {id}")))
     }
 
-    /// The open plan discussed in `channel` (its thread, or the channel).
+    /// The latest plan discussed in `channel` (its thread, or the channel), open or closed.
     pub async fn plan_in(&self, channel: ChannelId) -> Result<Plan> {
-        match self.store.open_plan_in(channel).await? {
+        match self.store.latest_plan_in(channel).await? {
             Some(id) => self.plan(id).await,
             None => Err(Error::user(
                 "there is no open plan here; start one with /plan start",

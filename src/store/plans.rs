@@ -260,6 +260,20 @@ impl Store {
         Ok(())
     }
 
+    /// The newest plan, open or closed, discussed in `channel` (its thread, or the channel
+    /// itself when the plan has no thread).
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    pub async fn latest_plan_in(&self, channel: ChannelId) -> Result<Option<PlanId>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM plans WHERE thread_id = ?1 OR (thread_id IS NULL AND channel_id = ?1)
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id(channel.0))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(p,)| PlanId(p)))
+    }
+
     /// The newest open plan discussed in `channel`: its thread, or the channel itself
     /// when the plan has no thread.
     #[tracing::instrument(skip_all, fields(channel = %channel))]
