@@ -367,3 +367,16 @@ fn plans_lists_what_the_console_created() {
     let s = text(&closed.stdout);
     assert!(s.contains("Second") && !s.contains("First"), "{s}");
 }
+
+#[test]
+fn invite_url_asks_for_exactly_the_needed_permissions() {
+    let out = bin()
+        .args(["invite-url", "--application-id", "1234"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "https://discord.com/oauth2/authorize?client_id=1234&scope=bot+applications.commands&permissions=309237763072"
+    );
+}

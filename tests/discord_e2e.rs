@@ -1,15 +1,22 @@
 //! End to end: the real `plancheck run` binary (serenity + poise) against the local
-//! stand-in for Discord, through `rest_proxy`.
+//! stand-in for Discord in `fake_discord/`, reached through `rest_proxy`. Every wait is a
+//! condition polled with a timeout; each test has its own stand-in, port and database.
 
 mod fake_discord;
 
-use fake_discord::{Fake, GUILD};
-use plancheck::ids::{ChannelId, GuildId, UserId};
+use fake_discord::{ADMINISTRATOR, Caller, Fake, GUILD, MANAGE_GUILD, Recorded};
+use plancheck::ids::{ChannelId, GuildId, PlanId, UserId};
+use plancheck::plan::QuestionState;
 use plancheck::store::Store;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 const WATCHED: u64 = 600_000_000_000_000_001;
-const UNWATCHED: u64 = 600_000_000_000_000_002;
+const OTHER: u64 = 600_000_000_000_000_002;
+const SECOND: u64 = 600_000_000_000_000_003;
+const ALICE: u64 = 400_000_000_000_000_001;
 const FEATURE: &str = "We should add refunds for card payments @everyone, it would be nice to have an option to undo a charge";
 
 struct Bot(Child);
@@ -21,84 +28,191 @@ impl Drop for Bot {
     }
 }
 
-async fn start(fake: &Fake, db: &std::path::Path) -> Bot {
-    let child = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .arg("run")
+fn bot_command(fake: &Fake, db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
+    c.arg("run")
         .env("DISCORD_TOKEN", "test.token.value")
         .env("PLANCHECK_REST_PROXY", fake.url())
         .env("PLANCHECK_DATABASE", db)
         .env("PLANCHECK_LOG", "warn")
+        .env_remove("PLANCHECK_CONFIG")
         .env_remove("HTTP_PROXY")
         .env_remove("HTTPS_PROXY")
         .env_remove("http_proxy")
         .env_remove("https_proxy")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the bot starts");
-    Bot(child)
+        .env_remove("ALL_PROXY")
+        .stdout(Stdio::null());
+    c
 }
 
-fn prompts_in(r: &[fake_discord::Recorded], channel: u64) -> usize {
+struct Harness {
+    fake: Fake,
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    bot: Bot,
+}
+
+impl Harness {
+    async fn start(watch: &[u64]) -> Harness {
+        let fake = Fake::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("bot.db");
+        let store = Store::open(&db).await.unwrap();
+        for w in watch {
+            store
+                .watch(GuildId(GUILD), ChannelId(*w), UserId(1), chrono::Utc::now())
+                .await
+                .unwrap();
+        }
+        store.close().await;
+        let bot = Bot(bot_command(&fake, &db)
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the bot starts"));
+        fake.wait_for("command registration", |r| {
+            r.iter()
+                .any(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+        })
+        .await;
+        Harness {
+            fake,
+            _dir: dir,
+            db,
+            bot,
+        }
+    }
+
+    async fn store(&self) -> Store {
+        Store::open(&self.db).await.unwrap()
+    }
+
+    /// Posts the bot made to a channel.
+    fn posts(&self, channel: u64) -> Vec<Recorded> {
+        let path = format!("/api/v10/channels/{channel}/messages");
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .collect()
+    }
+
+    async fn prompt(&self, channel: u64, message_id: u64) -> Recorded {
+        self.fake
+            .message_create(message_id, channel, ALICE, FEATURE);
+        self.fake
+            .wait_for("a prompt", |r| prompts_in(r, channel) >= 1)
+            .await;
+        self.posts(channel).into_iter().find(is_prompt).unwrap()
+    }
+
+    async fn wait_response(
+        &self,
+        id: u64,
+        what: &str,
+        pred: impl Fn(&Recorded) -> bool,
+    ) -> Recorded {
+        let token = format!("token{id}");
+        let r = self
+            .fake
+            .wait_for(what, |r| {
+                r.iter().any(|r| r.path.contains(&token) && pred(r))
+            })
+            .await;
+        r.into_iter()
+            .find(|r| r.path.contains(&token) && pred(r))
+            .unwrap()
+    }
+}
+
+fn is_prompt(r: &Recorded) -> bool {
+    r.body["content"]
+        .as_str()
+        .is_some_and(|c| c.contains("Sounds like a new feature"))
+}
+
+fn prompts_in(r: &[Recorded], channel: u64) -> usize {
     let path = format!("/api/v10/channels/{channel}/messages");
     r.iter()
-        .filter(|r| {
-            r.method == "POST"
-                && r.path == path
-                && r.body["content"]
-                    .as_str()
-                    .is_some_and(|c| c.contains("Sounds like a new feature"))
-        })
+        .filter(|r| r.method == "POST" && r.path == path && is_prompt(r))
         .count()
+}
+
+fn content(r: &Recorded) -> String {
+    let c = r.body["content"]
+        .as_str()
+        .or_else(|| r.body["data"]["content"].as_str());
+    c.unwrap_or("").to_string()
+}
+
+fn mentions_suppressed(r: &Recorded) -> bool {
+    let am = if r.body.get("data").is_some() {
+        &r.body["data"]["allowed_mentions"]
+    } else {
+        &r.body["allowed_mentions"]
+    };
+    am["parse"] == json!([])
+        && am.get("users").is_none_or(|u| u == &json!([]))
+        && am.get("roles").is_none_or(|u| u == &json!([]))
+}
+
+fn custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn slash(sub: &str, options: Value) -> Value {
+    json!([{"name": sub, "type": 1, "options": options}])
+}
+
+async fn start_checklist(h: &Harness) -> (u64, Vec<Recorded>) {
+    let prompt = h.prompt(WATCHED, 500_000_000_000_000_010).await;
+    let start_id = custom_ids(&prompt.response)
+        .into_iter()
+        .find(|c| c.contains(":start:"))
+        .unwrap();
+    h.fake.click(
+        300_000_000_000_000_001,
+        WATCHED,
+        ALICE,
+        &start_id,
+        &prompt.response,
+    );
+    h.wait_response(300_000_000_000_000_001, "the start confirmation", |r| {
+        content(r).contains("Checklist started in")
+    })
+    .await;
+    let threads: Vec<Recorded> = h
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/threads"))
+        .collect();
+    assert_eq!(threads.len(), 1);
+    let thread: u64 = threads[0].response["id"].as_str().unwrap().parse().unwrap();
+    let pages: Vec<Recorded> = h.posts(thread);
+    (thread, pages)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_feature_discussion_in_a_watched_channel_gets_one_prompt_that_cannot_ping() {
-    let fake = Fake::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bot.db");
-    {
-        let store = Store::open(&db).await.unwrap();
-        store
-            .watch(
-                GuildId(GUILD),
-                ChannelId(WATCHED),
-                UserId(1),
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
-        store.close().await;
-    }
-    let _bot = start(&fake, &db).await;
-    fake.wait_for("command registration", |r| {
-        r.iter()
-            .any(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-    })
-    .await;
-
-    fake.message_create(500_000_000_000_000_001, UNWATCHED, 42, FEATURE);
-    fake.message_create(500_000_000_000_000_002, WATCHED, 42, FEATURE);
-    let seen = fake
-        .wait_for("a prompt in the watched channel", |r| {
-            prompts_in(r, WATCHED) >= 1
-        })
-        .await;
-    let prompt = seen
-        .iter()
-        .find(|r| r.path == format!("/api/v10/channels/{WATCHED}/messages"))
-        .unwrap();
-    assert_eq!(
-        prompt.body["allowed_mentions"]["parse"],
-        serde_json::json!([]),
-        "{}",
-        prompt.body
+    let h = Harness::start(&[WATCHED, SECOND]).await;
+    h.fake
+        .message_create(500_000_000_000_000_001, OTHER, ALICE, FEATURE);
+    let prompt = h.prompt(WATCHED, 500_000_000_000_000_002).await;
+    assert!(mentions_suppressed(&prompt), "{}", prompt.body);
+    let text = content(&prompt);
+    assert!(text.contains("Payments"), "{text}");
+    assert!(
+        !text.contains("@everyone"),
+        "typed mentions are neutralised: {text}"
     );
-    let content = prompt.body["content"].as_str().unwrap();
-    assert!(content.contains("Payments"), "{content}");
-    assert!(content.chars().count() <= 2000);
-    let buttons = &prompt.body["components"][0]["components"];
-    let labels: Vec<&str> = buttons
+    assert!(text.chars().count() <= 2000);
+    let labels: Vec<&str> = prompt.body["components"][0]["components"]
         .as_array()
         .unwrap()
         .iter()
@@ -114,27 +228,739 @@ async fn a_feature_discussion_in_a_watched_channel_gets_one_prompt_that_cannot_p
     );
 
     // A replayed MESSAGE_CREATE, then a marker prompt in a second watched channel.
-    fake.message_create(500_000_000_000_000_002, WATCHED, 42, FEATURE);
-    {
-        let store = Store::open(&db).await.unwrap();
-        store
-            .watch(
-                GuildId(GUILD),
-                ChannelId(UNWATCHED + 10),
-                UserId(1),
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
-    }
-    fake.message_create(500_000_000_000_000_003, UNWATCHED + 10, 43, FEATURE);
-    let seen = fake
-        .wait_for("the marker prompt", |r| prompts_in(r, UNWATCHED + 10) >= 1)
+    h.fake
+        .message_create(500_000_000_000_000_002, WATCHED, ALICE, FEATURE);
+    h.fake
+        .message_create(500_000_000_000_000_003, SECOND, ALICE, FEATURE);
+    let seen = h
+        .fake
+        .wait_for("the marker prompt", |r| prompts_in(r, SECOND) >= 1)
         .await;
     assert_eq!(prompts_in(&seen, WATCHED), 1, "the replay prompted again");
     assert_eq!(
-        prompts_in(&seen, UNWATCHED),
+        prompts_in(&seen, OTHER),
         0,
         "an unwatched channel got a prompt"
     );
+    let store = h.store().await;
+    assert_eq!(
+        store
+            .recent_detections(GuildId(GUILD), 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_checklist_opens_a_thread_with_pages_and_a_replayed_click_changes_nothing() {
+    let h = Harness::start(&[WATCHED]).await;
+    let (thread, pages) = start_checklist(&h).await;
+    // Overview + ceil(44 / 5) pages for payments + the four core packs.
+    let store = h.store().await;
+    let plan = store.plan(PlanId(1)).await.unwrap().unwrap();
+    assert_eq!(plan.thread, Some(ChannelId(thread)));
+    assert_eq!(pages.len(), 1 + plan.questions.len().div_ceil(5));
+    assert!(content(&pages[0]).starts_with("**Checklist:"));
+    for p in &pages {
+        assert!(mentions_suppressed(p), "{}", p.body);
+        assert!(content(p).chars().count() <= 2000);
+    }
+    assert!(content(&pages[1]).contains("**Q1**"));
+    assert_eq!(
+        custom_ids(&pages[1].body),
+        vec!["pc1:answer:1:1:5".to_string()]
+    );
+
+    // The same INTERACTION_CREATE again: no second plan, thread or page.
+    let prompt = h.posts(WATCHED).into_iter().find(is_prompt).unwrap();
+    let start_id = custom_ids(&prompt.response)
+        .into_iter()
+        .find(|c| c.contains(":start:"))
+        .unwrap();
+    h.fake.click(
+        300_000_000_000_000_001,
+        WATCHED,
+        ALICE,
+        &start_id,
+        &prompt.response,
+    );
+    h.wait_response(300_000_000_000_000_001, "the replay's answer", |r| {
+        content(r).contains("already open")
+    })
+    .await;
+    assert_eq!(
+        h.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/threads"))
+            .count(),
+        1
+    );
+    assert_eq!(h.posts(thread).len(), pages.len());
+    assert_eq!(
+        store
+            .list_plans(&Default::default(), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_a_feature_and_mute_are_recorded() {
+    let h = Harness::start(&[WATCHED]).await;
+    let prompt = h.prompt(WATCHED, 500_000_000_000_000_020).await;
+    let ids = custom_ids(&prompt.response);
+    let dismiss = ids.iter().find(|c| c.contains(":dismiss:")).unwrap();
+    h.fake.click(
+        300_000_000_000_000_020,
+        WATCHED,
+        ALICE,
+        dismiss,
+        &prompt.response,
+    );
+    let prompt_id = prompt.response["id"].as_str().unwrap().to_string();
+    let edits = h
+        .fake
+        .wait_for("the prompt edited", |r| {
+            r.iter()
+                .any(|r| r.method == "PATCH" && r.path.ends_with(&prompt_id))
+        })
+        .await;
+    let edit = edits
+        .iter()
+        .find(|r| r.method == "PATCH" && r.path.ends_with(&prompt_id))
+        .unwrap();
+    assert!(content(edit).contains("not a feature"));
+    assert_eq!(edit.body["components"], json!([]));
+    assert!(
+        mentions_suppressed(edit),
+        "edits suppress mentions too: {}",
+        edit.body
+    );
+
+    let mute = ids.iter().find(|c| c.contains(":mute:")).unwrap();
+    h.fake.click(
+        300_000_000_000_000_021,
+        WATCHED,
+        ALICE,
+        mute,
+        &prompt.response,
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_021, "the mute confirmation", |r| {
+            content(r).contains("muted for 24 hours")
+        })
+        .await;
+    assert_eq!(r.body["flags"], json!(64), "ephemeral");
+    let store = h.store().await;
+    let w = store.watched(ChannelId(WATCHED)).await.unwrap().unwrap();
+    assert!(w.muted_until.unwrap() > chrono::Utc::now() + chrono::Duration::hours(23));
+    let fb = store
+        .feedback_counts(
+            GuildId(GUILD),
+            chrono::Utc::now() - chrono::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(fb.not_feature, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_modal_records_several_answers_and_a_reply_records_one() {
+    let h = Harness::start(&[WATCHED]).await;
+    let (thread, pages) = start_checklist(&h).await;
+    let answer_button = &custom_ids(&pages[1].body)[0];
+    h.fake.click(
+        300_000_000_000_000_030,
+        thread,
+        ALICE,
+        answer_button,
+        &pages[1].response,
+    );
+    let modal = h
+        .wait_response(300_000_000_000_000_030, "a modal", |r| {
+            r.body["type"] == json!(9)
+        })
+        .await;
+    let rows = modal.body["data"]["components"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    for row in rows {
+        let input = &row["components"][0];
+        assert!(input["label"].as_str().unwrap().chars().count() <= 45);
+        assert!(input["placeholder"].as_str().unwrap().chars().count() <= 100);
+    }
+    assert!(
+        modal.body["data"]["title"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count()
+            <= 45
+    );
+    let modal_id = modal.body["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.fake.submit(
+        300_000_000_000_000_031,
+        thread,
+        ALICE,
+        &modal_id,
+        &[
+            ("q1", "Idempotency-Key, 24 h @everyone"),
+            ("q2", "reconcile hourly"),
+            ("q3", ""),
+        ],
+    );
+    let done = h
+        .wait_response(300_000_000_000_000_031, "the modal's confirmation", |r| {
+            content(r).contains("Recorded")
+        })
+        .await;
+    assert_eq!(content(&done), "Recorded Q1, Q2.");
+    assert!(mentions_suppressed(&done), "{}", done.body);
+
+    // A reply to the page message, naming the question.
+    let page_id: u64 = pages[1].response["id"].as_str().unwrap().parse().unwrap();
+    h.fake.message_create_with(
+        500_000_000_000_000_031,
+        thread,
+        ALICE,
+        "Q4: only support leads, up to the captured amount",
+        Some(page_id),
+    );
+    h.fake
+        .wait_for("a ✅ reaction", |r| {
+            r.iter()
+                .any(|r| r.method == "PUT" && r.path.contains("/reactions/"))
+        })
+        .await;
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    for (q, text) in [
+        ("Q1", "Idempotency-Key, 24 h @everyone"),
+        ("Q2", "reconcile hourly"),
+        ("Q4", "only support leads, up to the captured amount"),
+    ] {
+        let question = plan.find_question(q).unwrap();
+        match plan.state(&question.id) {
+            QuestionState::Answered { latest, .. } => assert_eq!(latest.text, text),
+            s => panic!("{q}: {s:?}"),
+        }
+    }
+    assert!(
+        plan.is_open(&plan.find_question("Q3").unwrap().id),
+        "an empty field records nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_are_refused_to_members_without_manage_server() {
+    let h = Harness::start(&[]).await;
+    let resolved = json!({"channels": {WATCHED.to_string(): {"id": WATCHED.to_string(), "name": "design", "type": 0, "permissions": "0"}}});
+    let watch = slash(
+        "watch",
+        json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_040,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: 0,
+        },
+        "plancheck",
+        watch.clone(),
+        resolved.clone(),
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_040, "a refusal", |r| {
+            content(r).contains("Manage Server")
+        })
+        .await;
+    assert_eq!(r.body["data"]["flags"], json!(64));
+    assert!(
+        h.store()
+            .await
+            .watched(ChannelId(WATCHED))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    h.fake.command(
+        300_000_000_000_000_041,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: ADMINISTRATOR,
+        },
+        "plancheck",
+        watch,
+        resolved,
+    );
+    h.wait_response(300_000_000_000_000_041, "watching", |r| {
+        content(r).contains("Watching")
+    })
+    .await;
+    assert!(
+        h.store()
+            .await
+            .watched(ChannelId(WATCHED))
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let settings = slash(
+        "settings",
+        json!([{"name": "sensitivity", "type": 10, "value": 4.5}, {"name": "use_threads", "type": 5, "value": false}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_042,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: MANAGE_GUILD,
+        },
+        "plancheck",
+        settings,
+        json!({}),
+    );
+    h.wait_response(300_000_000_000_000_042, "settings", |r| {
+        content(r).contains("Sensitivity (threshold) 4.5 (set here)")
+    })
+    .await;
+    let bad = slash(
+        "settings",
+        json!([{"name": "sensitivity", "type": 10, "value": 99.0}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_043,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: MANAGE_GUILD,
+        },
+        "plancheck",
+        bad,
+        json!({}),
+    );
+    h.wait_response(300_000_000_000_000_043, "a range error", |r| {
+        content(r).contains("between 0.5 and 20")
+    })
+    .await;
+    h.fake.command(
+        300_000_000_000_000_044,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: MANAGE_GUILD,
+        },
+        "plancheck",
+        slash("status", json!([])),
+        json!({}),
+    );
+    h.wait_response(300_000_000_000_000_044, "status", |r| {
+        content(r).contains(&format!("<#{WATCHED}>"))
+    })
+    .await;
+    let s = h
+        .store()
+        .await
+        .guild_settings(GuildId(GUILD))
+        .await
+        .unwrap();
+    assert_eq!(s.threshold, Some(4.5));
+    assert!(!s.use_threads);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_plan_command_works_and_export_attaches_the_summary() {
+    let h = Harness::start(&[]).await;
+    let start = slash(
+        "start",
+        json!([{"name": "title", "type": 3, "value": "Bulk export"}, {"name": "packs", "type": 3, "value": "api"}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_050,
+        Caller {
+            channel: WATCHED,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        start,
+        json!({}),
+    );
+    let started = h
+        .wait_response(300_000_000_000_000_050, "started", |r| {
+            content(r).contains("Checklist “Bulk export” started")
+        })
+        .await;
+    let thread: u64 = h
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/threads"))
+        .unwrap()
+        .response["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(content(&started).contains(&format!("<#{thread}>")));
+
+    let run = |id: u64, sub: &str, options: Value| {
+        h.fake.command(
+            id,
+            Caller {
+                channel: thread,
+                user: ALICE,
+                perms: 0,
+            },
+            "plan",
+            slash(sub, options),
+            json!({}),
+        )
+    };
+    run(
+        300_000_000_000_000_051,
+        "answer",
+        json!([{"name": "question", "type": 3, "value": "Q1"}, {"name": "text", "type": 3, "value": "web and @everyone mobile"}]),
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_051, "answer", |r| {
+            content(r).starts_with("Recorded Q1.")
+        })
+        .await;
+    assert!(mentions_suppressed(&r), "{}", r.body);
+    // A replay of the same interaction records nothing new.
+    run(
+        300_000_000_000_000_051,
+        "answer",
+        json!([{"name": "question", "type": 3, "value": "Q1"}, {"name": "text", "type": 3, "value": "web and @everyone mobile"}]),
+    );
+    h.fake
+        .wait_for("the replay's reply", |r| {
+            r.iter()
+                .filter(|r| r.path.contains("token300000000000000051"))
+                .count()
+                >= 2
+        })
+        .await;
+    run(
+        300_000_000_000_000_052,
+        "skip",
+        json!([{"name": "question", "type": 3, "value": "Q2"}, {"name": "reason", "type": 3, "value": "all synchronous"}]),
+    );
+    h.wait_response(300_000_000_000_000_052, "skip", |r| {
+        content(r) == "Skipped Q2."
+    })
+    .await;
+    run(
+        300_000_000_000_000_053,
+        "reopen",
+        json!([{"name": "question", "type": 3, "value": "Q2"}]),
+    );
+    h.wait_response(300_000_000_000_000_053, "reopen", |r| {
+        content(r) == "Reopened Q2."
+    })
+    .await;
+    run(
+        300_000_000_000_000_054,
+        "answer",
+        json!([{"name": "question", "type": 3, "value": "Q99"}, {"name": "text", "type": 3, "value": "x"}]),
+    );
+    let e = h
+        .wait_response(300_000_000_000_000_054, "a user error", |r| {
+            content(r).contains("no question 'Q99'")
+        })
+        .await;
+    assert_eq!(
+        e.body["data"]["flags"],
+        json!(64),
+        "user mistakes are ephemeral"
+    );
+    run(300_000_000_000_000_055, "status", json!([]));
+    h.wait_response(300_000_000_000_000_055, "status", |r| {
+        content(r).contains("\"Bulk export\" (open): 10% decided")
+    })
+    .await;
+    run(300_000_000_000_000_056, "next", json!([]));
+    h.wait_response(300_000_000_000_000_056, "next", |r| {
+        content(r).contains("⚠")
+    })
+    .await;
+    run(
+        300_000_000_000_000_057,
+        "export",
+        json!([{"name": "format", "type": 4, "value": 1}]),
+    );
+    let export = h
+        .wait_response(300_000_000_000_000_057, "an attachment", |r| {
+            !r.files.is_empty()
+        })
+        .await;
+    let (name, body) = &export.files[0];
+    assert_eq!(name, "plan-1-bulk-export.json");
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        v["questions"][0]["answer"]["text"],
+        "web and @everyone mobile"
+    );
+    assert_eq!(
+        v["questions"][0]["history"].as_array().unwrap().len(),
+        1,
+        "the replay added no revision"
+    );
+    run(300_000_000_000_000_058, "close", json!([]));
+    h.wait_response(300_000_000_000_000_058, "close", |r| {
+        content(r).contains("Plan 1 closed")
+    })
+    .await;
+    h.fake.command(
+        300_000_000_000_000_059,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        slash("list", json!([])),
+        json!({}),
+    );
+    h.wait_response(300_000_000_000_000_059, "list", |r| {
+        content(r).contains("**Bulk export** (closed, 1/10)")
+    })
+    .await;
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    assert_eq!(plan.events.len(), 3, "answer, skip, reopen");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_reconnects_after_the_gateway_drops_and_survives_failed_requests() {
+    let h = Harness::start(&[WATCHED, SECOND, OTHER]).await;
+    h.fake.drop_connections();
+    h.fake.wait_for_sessions(2).await;
+    h.prompt(WATCHED, 500_000_000_000_000_060).await;
+
+    h.fake
+        .fail("POST", &format!("/channels/{SECOND}/messages"), 403);
+    h.fake
+        .fail("POST", &format!("/channels/{OTHER}/messages"), 500);
+    h.fake
+        .message_create(500_000_000_000_000_061, SECOND, ALICE, FEATURE);
+    h.fake
+        .message_create(500_000_000_000_000_062, OTHER, ALICE, FEATURE);
+    h.fake
+        .wait_for("both failed posts", |r| {
+            r.iter()
+                .filter(|r| {
+                    r.method == "POST"
+                        && (r.path.contains(&SECOND.to_string())
+                            || r.path.contains(&OTHER.to_string()))
+                })
+                .count()
+                >= 2
+        })
+        .await;
+    // Still up: a new discussion elsewhere is prompted.
+    let fresh = 600_000_000_000_000_099;
+    h.store()
+        .await
+        .watch(
+            GuildId(GUILD),
+            ChannelId(fresh),
+            UserId(1),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    h.prompt(fresh, 500_000_000_000_000_063).await;
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(start.elapsed() < limit, "the bot did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_bot_cleanly() {
+    let h = Harness::start(&[]).await;
+    let mut bot = h.bot;
+    let pid = bot.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = wait_exit(&mut bot.0, Duration::from_secs(30));
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disallowed_message_content_intent_is_explained() {
+    let fake = Fake::start().await;
+    fake.close_on_identify(4014);
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = bot_command(&fake, &dir.path().join("bot.db"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(!status.success());
+    assert!(err.contains("Message Content Intent"), "{err}");
+    assert!(
+        !err.contains("test.token.value"),
+        "the token is never printed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_thread_permission_the_checklist_goes_in_the_channel_with_a_notice() {
+    let h = Harness::start(&[WATCHED]).await;
+    h.fake.fail("POST", "/threads", 403);
+    let prompt = h.prompt(WATCHED, 500_000_000_000_000_070).await;
+    let start_id = custom_ids(&prompt.response)
+        .into_iter()
+        .find(|c| c.contains(":start:"))
+        .unwrap();
+    h.fake.click(
+        300_000_000_000_000_070,
+        WATCHED,
+        ALICE,
+        &start_id,
+        &prompt.response,
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_070, "the notice", |r| {
+            content(r).contains("Create Public Threads")
+        })
+        .await;
+    assert!(
+        content(&r).contains(&format!("Checklist started in <#{WATCHED}>")),
+        "{}",
+        content(&r)
+    );
+    assert!(
+        h.posts(WATCHED)
+            .iter()
+            .any(|p| content(p).starts_with("**Checklist:")),
+        "overview in the channel"
+    );
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    assert_eq!(plan.thread, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unwatch_stops_prompts_in_that_channel() {
+    let h = Harness::start(&[WATCHED]).await;
+    let resolved = json!({"channels": {WATCHED.to_string(): {"id": WATCHED.to_string(), "name": "design", "type": 0, "permissions": "0"}}});
+    let unwatch = slash(
+        "unwatch",
+        json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_080,
+        Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms: MANAGE_GUILD,
+        },
+        "plancheck",
+        unwatch,
+        resolved,
+    );
+    h.wait_response(300_000_000_000_000_080, "unwatched", |r| {
+        content(r).contains("Stopped watching")
+    })
+    .await;
+    assert!(
+        h.store()
+            .await
+            .watched(ChannelId(WATCHED))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_is_explained() {
+    let fake = Fake::start().await;
+    fake.close_on_identify(4004);
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = bot_command(&fake, &dir.path().join("bot.db"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(!status.success());
+    assert!(err.contains("rejected the bot token"), "{err}");
+    assert!(
+        !err.contains("test.token.value"),
+        "the token is never printed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dev_guild_gets_its_commands_registered_directly() {
+    let fake = Fake::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let _bot = Bot(bot_command(&fake, &dir.path().join("bot.db"))
+        .env("PLANCHECK_DEV_GUILD", GUILD.to_string())
+        .spawn()
+        .unwrap());
+    let path = format!("/guilds/{GUILD}/commands");
+    let seen = fake
+        .wait_for("guild command registration", |r| {
+            r.iter()
+                .any(|r| r.method == "PUT" && r.path.ends_with(&path))
+        })
+        .await;
+    let put = seen.iter().find(|r| r.path.ends_with(&path)).unwrap();
+    let names: Vec<&str> = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["plancheck", "plan"]);
+    // Every option of every command is described (Discord requires 1–100 characters).
+    fn check(options: &Value) {
+        for o in options.as_array().into_iter().flatten() {
+            let d = o["description"].as_str().unwrap_or("");
+            assert!(!d.is_empty() && d.chars().count() <= 100, "{o}");
+            check(&o["options"]);
+        }
+    }
+    for c in put.body.as_array().unwrap() {
+        check(&c["options"]);
+    }
+    assert_eq!(
+        put.body[0]["default_member_permissions"], "32",
+        "/plancheck is for Manage Server"
+    );
+    assert!(!seen.iter().any(|r| {
+        r.method == "PUT"
+            && r.path
+                .ends_with(&format!("{}/commands", fake_discord::APP_ID))
+    }));
 }

@@ -111,7 +111,8 @@ async fn watch(
     ctx: Context<'_>,
     #[description = "The design channel to watch"]
     #[rename = "channel"]
-    channel_arg: sy::GuildChannel,
+    #[channel_types("Text")]
+    channel_arg: sy::ChannelId,
 ) -> Result<(), Error> {
     if !is_admin(ctx).await? {
         return Ok(());
@@ -120,9 +121,9 @@ async fn watch(
     let r = ctx
         .data()
         .service
-        .watch(g, channel(channel_arg.id), user(ctx.author().id), Utc::now())
+        .watch(g, channel(channel_arg), user(ctx.author().id), Utc::now())
         .await
-        .map(|new| if new { format!("Watching <#{}>. I will offer a checklist when a feature discussion starts there.", channel_arg.id) } else { format!("<#{}> is already watched.", channel_arg.id) });
+        .map(|new| if new { format!("Watching <#{}>. I will offer a checklist when a feature discussion starts there.", channel_arg) } else { format!("<#{}> is already watched.", channel_arg) });
     finish(ctx, r).await
 }
 
@@ -132,7 +133,8 @@ async fn unwatch(
     ctx: Context<'_>,
     #[description = "The channel to stop watching"]
     #[rename = "channel"]
-    channel_arg: sy::GuildChannel,
+    #[channel_types("Text")]
+    channel_arg: sy::ChannelId,
 ) -> Result<(), Error> {
     if !is_admin(ctx).await? {
         return Ok(());
@@ -141,16 +143,16 @@ async fn unwatch(
     let r = ctx
         .data()
         .service
-        .unwatch(g, channel(channel_arg.id))
+        .unwatch(g, channel(channel_arg))
         .await
         .map(|removed| {
             if removed {
                 format!(
                     "Stopped watching <#{}>. Stored plans are kept.",
-                    channel_arg.id
+                    channel_arg
                 )
             } else {
-                format!("<#{}> was not watched.", channel_arg.id)
+                format!("<#{}> was not watched.", channel_arg)
             }
         });
     finish(ctx, r).await

@@ -1,10 +1,13 @@
 //! A stand-in for Discord on 127.0.0.1: REST under /api/v10 and a gateway websocket, as
-//! ../shared/discord/FACTS.md describes. It records every REST request so tests can
-//! assert on bodies, and lets a test push gateway dispatches.
+//! ../shared/discord/FACTS.md describes. It records every REST request (JSON bodies, and
+//! the payload and files of multipart ones) so tests can assert on them, lets a test push
+//! gateway dispatches, drop the connection, or fail chosen requests.
+
+#![allow(dead_code)] // each test binary uses a different part of it
 
 use axum::Router;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Request, State};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -15,12 +18,33 @@ use tokio::sync::broadcast;
 pub const APP_ID: u64 = 900_000_000_000_000_001;
 pub const BOT_ID: u64 = 900_000_000_000_000_002;
 pub const GUILD: u64 = 800_000_000_000_000_001;
+pub const MANAGE_GUILD: u64 = 1 << 5;
+pub const ADMINISTRATOR: u64 = 1 << 3;
 
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// `(file name, contents)` of multipart uploads.
+    pub files: Vec<(String, String)>,
+    /// What the stand-in answered (JSON), e.g. the created message with its id.
+    pub response: Value,
+}
+
+/// Who runs a slash command, where, with which computed permissions.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    pub channel: u64,
+    pub user: u64,
+    pub perms: u64,
+}
+
+#[derive(Default)]
+struct Gateway {
+    identifies: u32,
+    resumes: u32,
+    close_on_identify: Option<u16>,
 }
 
 #[derive(Clone)]
@@ -29,18 +53,22 @@ pub struct Fake {
     requests: Arc<Mutex<Vec<Recorded>>>,
     dispatch: broadcast::Sender<Value>,
     next_id: Arc<Mutex<u64>>,
+    failures: Arc<Mutex<Vec<(String, String, u16)>>>,
+    gateway: Arc<Mutex<Gateway>>,
 }
 
 impl Fake {
     pub async fn start() -> Fake {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let (dispatch, _) = broadcast::channel(64);
+        let (dispatch, _) = broadcast::channel(256);
         let fake = Fake {
             port,
             requests: Arc::default(),
             dispatch,
             next_id: Arc::new(Mutex::new(700_000_000_000_000_000)),
+            failures: Arc::default(),
+            gateway: Arc::default(),
         };
         let app = Router::new()
             .route("/gw", axum::routing::get(gateway))
@@ -54,7 +82,7 @@ impl Fake {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn id(&self) -> u64 {
+    pub fn id(&self) -> u64 {
         let mut n = self.next_id.lock().unwrap();
         *n += 1;
         *n
@@ -64,7 +92,34 @@ impl Fake {
         self.requests.lock().unwrap().clone()
     }
 
-    /// Waits (with a timeout) until `pred` holds for the recorded requests.
+    pub fn identifies(&self) -> u32 {
+        self.gateway.lock().unwrap().identifies
+    }
+
+    pub fn sessions(&self) -> u32 {
+        let g = self.gateway.lock().unwrap();
+        g.identifies + g.resumes
+    }
+
+    /// Answers every `method` request whose path contains `path_part` with `status`.
+    pub fn fail(&self, method: &str, path_part: &str, status: u16) {
+        self.failures
+            .lock()
+            .unwrap()
+            .push((method.to_string(), path_part.to_string(), status));
+    }
+
+    /// The next IDENTIFY is answered by closing the socket with `code` (e.g. 4014).
+    pub fn close_on_identify(&self, code: u16) {
+        self.gateway.lock().unwrap().close_on_identify = Some(code);
+    }
+
+    /// Drops every open gateway connection (the client must reconnect).
+    pub fn drop_connections(&self) {
+        let _ = self.dispatch.send(json!({"__drop__": true}));
+    }
+
+    /// Waits (with a generous timeout) until `pred` holds for the recorded requests.
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Recorded]) -> bool) -> Vec<Recorded> {
         let start = Instant::now();
         loop {
@@ -72,12 +127,24 @@ impl Fake {
             if pred(&r) {
                 return r;
             }
+            if start.elapsed() > Duration::from_secs(60) {
+                let seen: Vec<String> = r
+                    .iter()
+                    .map(|r| format!("{} {} {}", r.method, r.path, r.body))
+                    .collect();
+                panic!("timed out waiting for {what}; seen:\n{}", seen.join("\n"));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the gateway has seen `n` sessions (IDENTIFY or RESUME).
+    pub async fn wait_for_sessions(&self, n: u32) {
+        let start = Instant::now();
+        while self.sessions() < n {
             assert!(
                 start.elapsed() < Duration::from_secs(60),
-                "timed out waiting for {what}; seen: {:#?}",
-                r.iter()
-                    .map(|r| format!("{} {}", r.method, r.path))
-                    .collect::<Vec<_>>()
+                "timed out waiting for gateway session {n}"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -87,20 +154,98 @@ impl Fake {
         let _ = self.dispatch.send(json!({"op": 0, "t": t, "d": d}));
     }
 
+    pub fn user(id: u64) -> Value {
+        json!({"id": id.to_string(), "username": format!("user{id}"), "discriminator": "0", "avatar": null, "global_name": null})
+    }
+
     pub fn message_create(&self, id: u64, channel: u64, author: u64, content: &str) {
+        self.message_create_with(id, channel, author, content, None);
+    }
+
+    pub fn message_create_with(
+        &self,
+        id: u64,
+        channel: u64,
+        author: u64,
+        content: &str,
+        reply_to: Option<u64>,
+    ) {
+        let mut m = json!({
+            "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
+            "author": Fake::user(author),
+            "content": content, "timestamp": "2026-11-26T10:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": false, "type": 0
+        });
+        if let Some(r) = reply_to {
+            m["type"] = json!(19);
+            m["message_reference"] = json!({"message_id": r.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string()});
+        }
+        self.send("MESSAGE_CREATE", m);
+    }
+
+    fn interaction(id: u64, kind: u8, channel: u64, user: u64, perms: u64, data: Value) -> Value {
+        json!({
+            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind,
+            "token": format!("token{id}"), "version": 1,
+            "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0},
+            "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+            "attachment_size_limit": 8_388_608, "app_permissions": "309237763072",
+            "member": {"user": Fake::user(user), "roles": [], "deaf": false, "mute": false, "flags": 0,
+                       "joined_at": "2024-01-01T00:00:00.000000+00:00", "permissions": perms.to_string()},
+            "data": data
+        })
+    }
+
+    /// A slash command: `options` as Discord nests them (sub-command, then values).
+    pub fn command(&self, id: u64, from: Caller, name: &str, options: Value, resolved: Value) {
+        let data = json!({"id": self.id().to_string(), "name": name, "type": 1, "options": options, "resolved": resolved});
         self.send(
-            "MESSAGE_CREATE",
-            json!({
-                "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
-                "author": {"id": author.to_string(), "username": format!("user{author}"), "discriminator": "0", "avatar": null},
-                "content": content, "timestamp": "2026-11-26T10:00:00.000000+00:00", "edited_timestamp": null,
-                "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
-                "attachments": [], "embeds": [], "pinned": false, "type": 0
-            }),
+            "INTERACTION_CREATE",
+            Fake::interaction(id, 2, from.channel, from.user, from.perms, data),
         );
     }
 
-    fn message(&self, channel: &str, body: &Value) -> Value {
+    /// A button click on `message` (as the stand-in returned it).
+    pub fn click(&self, id: u64, channel: u64, user: u64, custom_id: &str, message: &Value) {
+        let mut i = Fake::interaction(
+            id,
+            3,
+            channel,
+            user,
+            0,
+            json!({"custom_id": custom_id, "component_type": 2}),
+        );
+        i["message"] = message.clone();
+        self.send("INTERACTION_CREATE", i);
+    }
+
+    /// A modal submit with `(input custom_id, value)` pairs.
+    pub fn submit(
+        &self,
+        id: u64,
+        channel: u64,
+        user: u64,
+        custom_id: &str,
+        values: &[(&str, &str)],
+    ) {
+        let rows: Vec<Value> = values
+            .iter()
+            .map(|(c, v)| json!({"type": 1, "components": [{"type": 4, "custom_id": c, "value": v}]}))
+            .collect();
+        let i = Fake::interaction(
+            id,
+            5,
+            channel,
+            user,
+            0,
+            json!({"custom_id": custom_id, "components": rows}),
+        );
+        self.send("INTERACTION_CREATE", i);
+    }
+
+    pub fn message(&self, channel: &str, body: &Value) -> Value {
         json!({
             "id": self.id().to_string(), "channel_id": channel,
             "author": {"id": BOT_ID.to_string(), "username": "plancheck", "discriminator": "0", "avatar": null, "bot": true},
@@ -111,28 +256,94 @@ impl Fake {
             "components": body.get("components").cloned().unwrap_or(json!([]))
         })
     }
+
+    fn thread(&self, parent: &str, name: &str) -> Value {
+        json!({
+            "id": self.id().to_string(), "type": 11, "guild_id": GUILD.to_string(), "parent_id": parent,
+            "name": name, "owner_id": BOT_ID.to_string(), "rate_limit_per_user": 0, "flags": 0,
+            "message_count": 0, "member_count": 1, "last_message_id": null,
+            "thread_metadata": {"archived": false, "auto_archive_duration": 1440,
+                                "archive_timestamp": "2026-11-26T10:00:00.000000+00:00", "locked": false}
+        })
+    }
+}
+
+async fn read_body(req: Request) -> (Value, Vec<(String, String)>) {
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let bytes = axum::body::to_bytes(req.into_body(), 16 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        return (
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            vec![],
+        );
+    }
+    let mut body = Value::Null;
+    let mut files = Vec::new();
+    let Ok(mut form) = Multipart::from_request(req, &()).await else {
+        return (body, files);
+    };
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let text = field.text().await.unwrap_or_default();
+        if name == "payload_json" {
+            body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        } else {
+            files.push((file_name.unwrap_or(name), text));
+        }
+    }
+    (body, files)
 }
 
 async fn rest(State(fake): State<Fake>, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let bytes = axum::body::to_bytes(req.into_body(), 16 * 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (body, files) = read_body(req).await;
+    let failure = fake
+        .failures
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && path.contains(p.as_str()))
+        .map(|(_, _, s)| *s);
+    let (status, response) = match failure {
+        Some(status) => (
+            status,
+            json!({"message": "injected failure", "code": 50013}),
+        ),
+        None => answer(&fake, &method, &path, &body),
+    };
     fake.requests.lock().unwrap().push(Recorded {
         method: method.to_string(),
-        path: path.clone(),
-        body: body.clone(),
+        path,
+        body,
+        files,
+        response: response.clone(),
     });
+    let code = StatusCode::from_u16(status).unwrap();
+    if response.is_null() {
+        code.into_response()
+    } else {
+        (code, axum::Json(response)).into_response()
+    }
+}
+
+fn answer(fake: &Fake, method: &Method, path: &str, body: &Value) -> (u16, Value) {
     let Some(rest) = path.strip_prefix("/api/v10") else {
-        return StatusCode::NOT_FOUND.into_response();
+        return (404, Value::Null);
     };
     let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
-    match (method, parts.as_slice()) {
-        (Method::GET, ["gateway"]) => {
-            axum::Json(json!({"url": format!("ws://127.0.0.1:{}/gw", fake.port)})).into_response()
-        }
+    match (method.clone(), parts.as_slice()) {
+        (Method::GET, ["gateway"]) => (
+            200,
+            json!({"url": format!("ws://127.0.0.1:{}/gw", fake.port)}),
+        ),
         (Method::PUT, ["applications", _, "commands"])
         | (Method::PUT, ["applications", _, "guilds", _, "commands"]) => {
             let cmds: Vec<Value> = body
@@ -147,18 +358,26 @@ async fn rest(State(fake): State<Fake>, req: Request) -> Response {
                     if c.get("type").is_none() {
                         c["type"] = json!(1);
                     }
-                    if c.get("description").is_none() {
-                        c["description"] = json!("");
-                    }
                     c
                 })
                 .collect();
-            axum::Json(Value::Array(cmds)).into_response()
+            (200, Value::Array(cmds))
         }
-        (Method::POST, ["channels", channel, "messages"]) => {
-            axum::Json(fake.message(channel, &body)).into_response()
+        (Method::POST, ["channels", channel, "messages"])
+        | (Method::PATCH, ["channels", channel, "messages", _]) => {
+            (200, fake.message(channel, body))
         }
-        _ => StatusCode::NOT_FOUND.into_response(),
+        (Method::POST, ["channels", channel, "messages", _, "threads"])
+        | (Method::POST, ["channels", channel, "threads"]) => {
+            let name = body["name"].as_str().unwrap_or("thread").to_string();
+            (201, fake.thread(channel, &name))
+        }
+        (Method::PUT, ["channels", _, "messages", _, "reactions", _, "@me"]) => (204, Value::Null),
+        (Method::POST, ["interactions", _, _, "callback"]) => (204, Value::Null),
+        (Method::PATCH, ["webhooks", _, _, "messages", _]) | (Method::POST, ["webhooks", _, _]) => {
+            (200, fake.message("1", body))
+        }
+        _ => (404, Value::Null),
     }
 }
 
@@ -166,12 +385,19 @@ async fn gateway(State(fake): State<Fake>, ws: WebSocketUpgrade) -> Response {
     ws.on_upgrade(move |socket| session(fake, socket))
 }
 
-async fn session(fake: Fake, mut socket: WebSocket) {
-    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
-    if socket
-        .send(Message::Text(hello.to_string().into()))
+async fn send(socket: &mut WebSocket, v: Value) -> bool {
+    socket
+        .send(Message::Text(v.to_string().into()))
         .await
-        .is_err()
+        .is_ok()
+}
+
+async fn session(fake: Fake, mut socket: WebSocket) {
+    if !send(
+        &mut socket,
+        json!({"op": 10, "d": {"heartbeat_interval": 41250}}),
+    )
+    .await
     {
         return;
     }
@@ -183,26 +409,43 @@ async fn session(fake: Fake, mut socket: WebSocket) {
                 let Some(Ok(Message::Text(text))) = frame else { return };
                 let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
                 match v["op"].as_u64() {
-                    Some(1) => { let _ = socket.send(Message::Text(json!({"op": 11}).to_string().into())).await; }
+                    Some(1) => { send(&mut socket, json!({"op": 11})).await; }
                     Some(2) => {
+                        let close = {
+                            let mut g = fake.gateway.lock().unwrap();
+                            g.identifies += 1;
+                            g.close_on_identify.take()
+                        };
+                        if let Some(code) = close {
+                            let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: "closed by the stand-in".into() }))).await;
+                            return;
+                        }
                         seq += 1;
-                        let ready = json!({"op": 0, "s": seq, "t": "READY", "d": {
+                        send(&mut socket, json!({"op": 0, "s": seq, "t": "READY", "d": {
                             "v": 10,
                             "user": {"id": BOT_ID.to_string(), "username": "plancheck", "discriminator": "0", "avatar": null, "bot": true},
                             "guilds": [{"id": GUILD.to_string(), "unavailable": true}],
-                            "session_id": "s1", "resume_gateway_url": format!("ws://127.0.0.1:{}/gw", fake.port),
+                            "session_id": "session-1", "resume_gateway_url": format!("ws://127.0.0.1:{}/gw", fake.port),
                             "application": {"id": APP_ID.to_string(), "flags": 0}
-                        }});
-                        let _ = socket.send(Message::Text(ready.to_string().into())).await;
+                        }})).await;
+                    }
+                    Some(6) => {
+                        fake.gateway.lock().unwrap().resumes += 1;
+                        seq = v["d"]["seq"].as_u64().unwrap_or(seq) + 1;
+                        send(&mut socket, json!({"op": 0, "s": seq, "t": "RESUMED", "d": {}})).await;
                     }
                     _ => {}
                 }
             }
             d = dispatch.recv() => {
                 let Ok(mut d) = d else { return };
+                if d.get("__drop__").is_some() {
+                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 4000, reason: "dropped by the stand-in".into() }))).await;
+                    return;
+                }
                 seq += 1;
                 d["s"] = json!(seq);
-                if socket.send(Message::Text(d.to_string().into())).await.is_err() { return; }
+                if !send(&mut socket, d).await { return; }
             }
         }
     }
