@@ -118,18 +118,21 @@ fn question_block(plan: &Plan, q: &PlanQuestion, budget: usize) -> String {
     )
 }
 
-/// Pages of at most [`PAGE`] questions, each within the content limit.
+/// Pages of at most [`PAGE`] questions of one category, each within the content limit and
+/// headed by its category.
 pub fn pages(plan: &Plan) -> Vec<(String, u32, u32)> {
     plan.questions
-        .chunks(PAGE)
+        .chunk_by(|a, b| a.category == b.category)
+        .flat_map(|group| group.chunks(PAGE))
         .map(|chunk| {
-            let budget = MAX_CONTENT / chunk.len() - 4;
+            let heading = format!("__**{}**__\n", chunk[0].category.label());
+            let budget = (MAX_CONTENT - heading.len()) / chunk.len() - 4;
             let body: Vec<String> = chunk
                 .iter()
                 .map(|q| question_block(plan, q, budget))
                 .collect();
             (
-                fit(&body.join("\n\n"), MAX_CONTENT),
+                fit(&format!("{heading}{}", body.join("\n\n")), MAX_CONTENT),
                 chunk[0].number,
                 chunk[chunk.len() - 1].number,
             )
@@ -179,8 +182,22 @@ mod tests {
             });
         }
         let pages = pages(&plan);
-        assert_eq!(pages.len(), plan.questions.len().div_ceil(PAGE));
+        assert!(pages.len() >= plan.questions.len().div_ceil(PAGE));
+        let covered: u32 = pages.iter().map(|(_, f, l)| l - f + 1).sum();
+        assert_eq!(
+            covered as usize,
+            plan.questions.len(),
+            "every question is on exactly one page"
+        );
         for (text, first, last) in &pages {
+            let cats: std::collections::BTreeSet<_> = plan
+                .questions
+                .iter()
+                .filter(|q| q.number >= *first && q.number <= *last)
+                .map(|q| q.category)
+                .collect();
+            assert_eq!(cats.len(), 1, "a page holds one category");
+            assert!(text.starts_with("__**"), "a page is headed by its category");
             assert!(text.chars().count() <= MAX_CONTENT);
             assert!(last - first < PAGE as u32);
             assert!(!text.contains("@everyone"));

@@ -161,7 +161,8 @@ pub enum PlanError {
     AlreadyOpen(u32),
 }
 
-/// Takes the questions of `pack_ids`, in that order, as a plan snapshot.
+/// Takes the questions of `pack_ids` as a plan snapshot, grouped by category in
+/// [`Category::ALL`] order and, within a category, in pack order.
 pub fn snapshot(packs: &PackSet, pack_ids: &[String]) -> Result<Vec<PlanQuestion>, PlanError> {
     if pack_ids.is_empty() {
         return Err(PlanError::NoPacks);
@@ -187,6 +188,12 @@ pub fn snapshot(packs: &PackSet, pack_ids: &[String]) -> Result<Vec<PlanQuestion
                 hint: q.hint.clone(),
             });
         }
+    }
+    // Grouped by category (stable: pack order within a category), then numbered, so a
+    // page of questions and its Q-number range stay within one category.
+    out.sort_by_key(|q| Category::ALL.iter().position(|c| *c == q.category));
+    for (i, q) in out.iter_mut().enumerate() {
+        q.number = i as u32 + 1;
     }
     Ok(out)
 }

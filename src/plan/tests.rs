@@ -37,15 +37,25 @@ fn event(q: &str, kind: EventKind, text: &str, user: u64) -> AnswerEvent {
 }
 
 #[test]
-fn a_snapshot_numbers_questions_in_pack_order() {
+fn a_snapshot_groups_questions_by_category_and_numbers_them_in_order() {
     let p = sample_plan();
-    assert_eq!(p.questions[0].number, 1);
-    assert_eq!(p.questions[0].pack_id, "payments");
-    assert_eq!(p.questions.last().unwrap().pack_id, "errors");
-    assert_eq!(
-        p.questions.last().unwrap().number as usize,
-        p.questions.len()
-    );
+    let numbers: Vec<u32> = p.questions.iter().map(|q| q.number).collect();
+    assert_eq!(numbers, (1..=p.questions.len() as u32).collect::<Vec<_>>());
+    let order: Vec<usize> = p
+        .questions
+        .iter()
+        .map(|q| Category::ALL.iter().position(|c| *c == q.category).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    // Within a category, pack order: payments before errors.
+    let errors: Vec<&str> = p
+        .questions
+        .iter()
+        .filter(|q| q.category == Category::Errors)
+        .map(|q| q.pack_id.as_str())
+        .collect();
+    assert_eq!(errors.first(), Some(&"payments"));
+    assert_eq!(errors.last(), Some(&"errors"));
 }
 
 #[test]
