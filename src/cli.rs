@@ -53,8 +53,18 @@ pub enum Command {
     /// Precision, recall and F1 on a labeled corpus (JSON lines).
     Eval {
         file: PathBuf,
+        /// Print JSON: {"sources": {NAME: {...}}, "pooled": {...}}.
         #[arg(long)]
         json: bool,
+        /// Also print the figures across thresholds.
+        #[arg(long)]
+        sweep: bool,
+        /// Draw the precision–recall curve, current threshold marked, to this SVG file.
+        #[arg(long, value_name = "FILE.svg")]
+        plot: Option<PathBuf>,
+        /// List the N worst false positives and misses with their evidence.
+        #[arg(long, value_name = "N")]
+        errors: Option<usize>,
     },
     /// List question packs; with --check, only validate them.
     Packs {

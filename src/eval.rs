@@ -104,14 +104,7 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Row>, EvalError> {
     Ok(rows)
 }
 
-/// Whether a row would prompt: chat rows are fed line by line as one channel's
-/// conversation, other rows as a single message.
-pub fn predict(
-    detector: &mut Detector,
-    row: &Row,
-    index: usize,
-    settings: &detect::Settings,
-) -> bool {
+fn messages(row: &Row, index: usize) -> Vec<ChatMessage> {
     let channel = ChannelId(index as u64 + 1);
     let start = DateTime::from_timestamp(1_700_000_000, 0).expect("valid timestamp");
     let lines: Vec<&str> = if row.n_messages.is_some() {
@@ -119,37 +112,56 @@ pub fn predict(
     } else {
         vec![row.text.as_str()]
     };
-    let mut fired = false;
-    for (i, line) in lines.iter().enumerate() {
-        let msg = ChatMessage {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| ChatMessage {
             id: MessageId(((index as u64) << 20) + i as u64 + 1),
             channel,
             author: UserId(1),
             author_is_bot: false,
             at: start + Duration::seconds(30 * i as i64),
             text: (*line).to_string(),
-        };
-        if detector.observe(&msg, settings).is_some() {
-            fired = true;
-            break;
-        }
-    }
-    detector.forget(channel);
-    fired
+        })
+        .collect()
 }
 
-/// Scores every row at `settings`.
-pub fn evaluate(
-    rows: &[Row],
-    cues: Arc<CompiledCues>,
-    ranker: Arc<PackRanker>,
+/// The highest window score a row reaches (chat rows fed line by line as one channel's
+/// conversation, other rows as one message); `None` when no message carries intent. A
+/// row prompts at threshold `t` exactly when its peak is at least `t`.
+pub fn peak(
+    detector: &mut Detector,
+    row: &Row,
+    index: usize,
     settings: &detect::Settings,
-) -> Report {
-    let mut detector = Detector::new(cues, ranker);
+) -> Option<f32> {
+    let msgs = messages(row, index);
+    let peak = msgs
+        .iter()
+        .filter_map(|m| detector.window_score(m, settings))
+        .reduce(f32::max);
+    detector.forget(ChannelId(index as u64 + 1));
+    peak
+}
+
+/// Every row's peak.
+pub fn peaks(
+    rows: &[Row],
+    detector: &mut Detector,
+    settings: &detect::Settings,
+) -> Vec<Option<f32>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| peak(detector, r, i, settings))
+        .collect()
+}
+
+/// Scores every row at `threshold`, given their peaks.
+pub fn report_at(rows: &[Row], peaks: &[Option<f32>], threshold: f32) -> Report {
     let mut sources: BTreeMap<String, Scores> = BTreeMap::new();
     let mut pooled = Scores::default();
-    for (i, row) in rows.iter().enumerate() {
-        let predicted = predict(&mut detector, row, i, settings);
+    for (row, peak) in rows.iter().zip(peaks) {
+        let predicted = peak.is_some_and(|p| p >= threshold);
         let actual = row.label == "feature";
         sources
             .entry(row.source.clone())
@@ -161,6 +173,206 @@ pub fn evaluate(
         sources: sources.into_iter().map(|(k, v)| (k, v.finish())).collect(),
         pooled: pooled.finish(),
     }
+}
+
+/// Scores every row at `settings.threshold`.
+pub fn evaluate(
+    rows: &[Row],
+    cues: Arc<CompiledCues>,
+    ranker: Arc<PackRanker>,
+    settings: &detect::Settings,
+) -> Report {
+    let mut detector = Detector::new(cues, ranker);
+    report_at(
+        rows,
+        &peaks(rows, &mut detector, settings),
+        settings.threshold,
+    )
+}
+
+/// Thresholds from 0.5 to 10 in steps of 0.25.
+pub fn sweep_thresholds() -> Vec<f32> {
+    (2..=40).map(|i| i as f32 * 0.25).collect()
+}
+
+/// The sweep as a table: one line per threshold and source.
+pub fn sweep_table(rows: &[Row], peaks: &[Option<f32>], current: f32) -> String {
+    let mut out = format!(
+        "{:>9} {:<16} {:>9} {:>7} {:>6}\n",
+        "threshold", "source", "precision", "recall", "f1"
+    );
+    for t in sweep_thresholds() {
+        let r = report_at(rows, peaks, t);
+        let mark = if (t - current).abs() < 1e-6 {
+            " ←"
+        } else {
+            ""
+        };
+        for (name, s) in r
+            .sources
+            .iter()
+            .map(|(n, s)| (n.as_str(), s))
+            .chain([("pooled", &r.pooled)])
+        {
+            out.push_str(&format!(
+                "{t:>9.2} {name:<16} {:>9.3} {:>7.3} {:>6.3}{mark}\n",
+                s.precision, s.recall, s.f1
+            ));
+        }
+    }
+    out
+}
+
+/// A row the detector got wrong, with why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    pub id: String,
+    pub source: String,
+    pub label: String,
+    pub peak: Option<f32>,
+    /// The message that scored highest (or the row's first line).
+    pub message: String,
+    /// `family "words"` for each cue that matched in that message.
+    pub evidence: Vec<String>,
+}
+
+fn explain(detector: &Detector, row: &Row, index: usize, peak: Option<f32>) -> ErrorCase {
+    let msgs = messages(row, index);
+    let best = msgs
+        .iter()
+        .map(|m| (m, detector.score_text(&detect::normalize::prose(&m.text))))
+        .max_by(|a, b| {
+            a.1.intent
+                .total_cmp(&b.1.intent)
+                .then(b.1.score.total_cmp(&a.1.score).reverse())
+        });
+    let (message, evidence) = match best {
+        Some((m, s)) => (
+            m.text.clone(),
+            s.evidence
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}{} \"{}\"",
+                        if e.polarity == detect::Polarity::Other {
+                            "-"
+                        } else {
+                            "+"
+                        },
+                        e.family,
+                        e.matched
+                    )
+                })
+                .collect(),
+        ),
+        None => (String::new(), vec![]),
+    };
+    ErrorCase {
+        id: row.id.clone(),
+        source: row.source.clone(),
+        label: row.label.clone(),
+        peak,
+        message,
+        evidence,
+    }
+}
+
+/// The `n` worst false positives (highest peaks among non-features) and the `n` worst
+/// misses (features with the lowest peaks), each with its evidence.
+pub fn worst_errors(
+    rows: &[Row],
+    peaks: &[Option<f32>],
+    detector: &Detector,
+    threshold: f32,
+    n: usize,
+) -> (Vec<ErrorCase>, Vec<ErrorCase>) {
+    let mut fps: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].label != "feature" && peaks[i].is_some_and(|p| p >= threshold))
+        .collect();
+    fps.sort_by(|&a, &b| peaks[b].unwrap_or(0.0).total_cmp(&peaks[a].unwrap_or(0.0)));
+    let mut misses: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].label == "feature" && !peaks[i].is_some_and(|p| p >= threshold))
+        .collect();
+    misses.sort_by(|&a, &b| {
+        peaks[a]
+            .unwrap_or(f32::MIN)
+            .total_cmp(&peaks[b].unwrap_or(f32::MIN))
+    });
+    let take = |ids: Vec<usize>| {
+        ids.into_iter()
+            .take(n)
+            .map(|i| explain(detector, &rows[i], i, peaks[i]))
+            .collect()
+    };
+    (take(fps), take(misses))
+}
+
+/// The precision–recall curve of each source (and pooled) as an SVG, the current
+/// threshold marked with a dot on each curve.
+pub fn plot_svg(rows: &[Row], peaks: &[Option<f32>], current: f32) -> String {
+    const W: f64 = 640.0;
+    const H: f64 = 480.0;
+    const M: f64 = 56.0;
+    let x = |recall: f64| M + recall * (W - 2.0 * M);
+    let y = |precision: f64| H - M - precision * (H - 2.0 * M);
+    let reports: Vec<(f32, Report)> = sweep_thresholds()
+        .into_iter()
+        .map(|t| (t, report_at(rows, peaks, t)))
+        .collect();
+    let now = report_at(rows, peaks, current);
+    let mut names: Vec<String> = now.sources.keys().cloned().collect();
+    names.push("pooled".into());
+    let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">plancheck detection: precision–recall (threshold {current:.2} marked)</text>\n",
+        W / 2.0
+    );
+    for k in 0..=10 {
+        let v = k as f64 / 10.0;
+        svg.push_str(&format!(
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#eee\"/><line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#eee\"/>\n\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.1}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.1}</text>\n",
+            x(v), y(0.0), x(v), y(1.0), x(0.0), y(v), x(1.0), y(v),
+            x(v), y(0.0) + 16.0, x(0.0) - 6.0, y(v) + 4.0
+        ));
+    }
+    svg.push_str(&format!(
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">recall</text>\n<text x=\"16\" y=\"{:.1}\" transform=\"rotate(-90 16 {:.1})\" text-anchor=\"middle\">precision</text>\n",
+        W / 2.0, H - 16.0, H / 2.0, H / 2.0
+    ));
+    for (k, name) in names.iter().enumerate() {
+        let colour = colours[k % colours.len()];
+        let score = |r: &Report| {
+            if name == "pooled" {
+                r.pooled
+            } else {
+                r.sources[name]
+            }
+        };
+        let points: Vec<String> = reports
+            .iter()
+            .map(|(_, r)| score(r))
+            .filter(|s| s.tp + s.fp > 0)
+            .map(|s| format!("{:.1},{:.1}", x(s.recall), y(s.precision)))
+            .collect();
+        let s = score(&now);
+        svg.push_str(&format!(
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>\n\
+             <circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{colour}\"/>\n\
+             <text x=\"{:.1}\" y=\"{:.1}\" fill=\"{colour}\">{} (F1 {:.2} at {current:.2})</text>\n",
+            points.join(" "),
+            x(s.recall),
+            y(s.precision),
+            W - M - 200.0,
+            M + 10.0 + 16.0 * k as f64,
+            name.replace('&', "&amp;").replace('<', "&lt;"),
+            s.f1
+        ));
+    }
+    svg.push_str("</svg>\n");
+    svg
 }
 
 /// The report as a table.
@@ -202,6 +414,94 @@ mod tests {
         assert_eq!((s.tp, s.fp, s.fn_, s.tn), (2, 1, 1, 1));
         assert!((s.precision - 2.0 / 3.0).abs() < 1e-9);
         assert!((s.f1 - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    fn rows() -> Vec<Row> {
+        parse(
+            "c.jsonl",
+            &[
+                r#"{"id":"a","source":"forum","label":"feature","text":"It would be nice to have an option to export playlists"}"#,
+                r#"{"id":"b","source":"forum","label":"not_feature","text":"I get an error when I open the file"}"#,
+                r#"{"id":"c","source":"chat","label":"feature","n_messages":2,"text":"hey\nwe should add support for subtitles"}"#,
+                r#"{"id":"d","source":"chat","label":"not_feature","n_messages":2,"text":"we could add a button\nthanks"}"#,
+            ]
+            .join("\n"),
+        )
+        .unwrap()
+    }
+
+    fn detector() -> Detector {
+        let packs = crate::packs::PackSet::shipped().unwrap();
+        Detector::new(
+            Arc::new(CompiledCues::shipped().unwrap()),
+            Arc::new(PackRanker::new(&packs)),
+        )
+    }
+
+    #[test]
+    fn a_peak_at_or_above_the_threshold_is_exactly_when_observe_prompts() {
+        let rows = rows();
+        let settings = detect::Settings::default();
+        let base = detector();
+        let peaks = peaks(&rows, &mut base.clone(), &settings);
+        for t in sweep_thresholds() {
+            let s = detect::Settings {
+                threshold: t,
+                ..settings.clone()
+            };
+            for (i, row) in rows.iter().enumerate() {
+                let mut d = base.clone();
+                let fired = messages(row, i).iter().any(|m| d.observe(m, &s).is_some());
+                assert_eq!(
+                    fired,
+                    peaks[i].is_some_and(|p| p >= t),
+                    "row {} at {t}",
+                    row.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn errors_list_false_positives_and_misses_with_evidence() {
+        let rows = rows();
+        let d = detector();
+        let peaks = peaks(&rows, &mut detector(), &detect::Settings::default());
+        // At a very low threshold the "we could add a button" chat is a false positive.
+        let (fps, misses) = worst_errors(&rows, &peaks, &d, 0.5, 5);
+        assert_eq!(
+            fps.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            vec!["d"]
+        );
+        assert!(
+            fps[0].evidence.iter().any(|e| e.starts_with("+proposal")),
+            "{:?}",
+            fps[0].evidence
+        );
+        assert!(misses.is_empty());
+        // At an impossible threshold every feature is missed.
+        let (_, misses) = worst_errors(&rows, &peaks, &d, 100.0, 5);
+        assert_eq!(misses.len(), 2);
+    }
+
+    #[test]
+    fn the_plot_is_an_svg_with_a_curve_and_a_mark_per_source() {
+        let rows = rows();
+        let peaks = peaks(&rows, &mut detector(), &detect::Settings::default());
+        let svg = plot_svg(&rows, &peaks, 3.0);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<polyline").count(), 3, "chat, forum, pooled");
+        assert_eq!(svg.matches("<circle").count(), 3);
+    }
+
+    #[test]
+    fn the_sweep_marks_the_current_threshold() {
+        let rows = rows();
+        let peaks = peaks(&rows, &mut detector(), &detect::Settings::default());
+        let t = sweep_table(&rows, &peaks, 3.0);
+        assert_eq!(t.matches('←').count(), 3);
+        assert_eq!(t.lines().count(), 1 + 3 * sweep_thresholds().len());
     }
 
     #[test]

@@ -85,20 +85,62 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             service.store().close().await;
         }
         Command::Scan { file, json } => scan(&cfg, &file, json)?,
-        Command::Eval { file, json } => {
+        Command::Eval {
+            file,
+            json,
+            sweep,
+            plot,
+            errors,
+        } => {
             let name = file.display().to_string();
             let rows = eval::parse(&name, &read(&file)?)?;
             let packs = load_packs(&cfg)?;
-            let report = eval::evaluate(
-                &rows,
-                load_cues()?,
-                Arc::new(PackRanker::new(&packs)),
-                &cfg.detector_defaults(),
-            );
+            let settings = cfg.detector_defaults();
+            let mut detector = Detector::new(load_cues()?, Arc::new(PackRanker::new(&packs)));
+            let peaks = eval::peaks(&rows, &mut detector, &settings);
+            let report = eval::report_at(&rows, &peaks, settings.threshold);
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
                 print!("{}", eval::table(&report));
+            }
+            if sweep {
+                print!("\n{}", eval::sweep_table(&rows, &peaks, settings.threshold));
+            }
+            if let Some(path) = plot {
+                write_atomically(&path, &eval::plot_svg(&rows, &peaks, settings.threshold))?;
+                eprintln!("wrote {}", path.display());
+            }
+            if let Some(n) = errors {
+                let (fps, misses) =
+                    eval::worst_errors(&rows, &peaks, &detector, settings.threshold, n);
+                for (title, list) in [
+                    ("False positives (highest scores first)", fps),
+                    ("Misses (lowest scores first)", misses),
+                ] {
+                    println!("\n{title}:");
+                    for e in list {
+                        let score = e
+                            .peak
+                            .map(|p| format!("{p:.2}"))
+                            .unwrap_or_else(|| "no intent".into());
+                        let first: String = e.message.chars().take(140).collect();
+                        println!(
+                            "  {} [{}] score {score}: {}",
+                            e.id,
+                            e.source,
+                            first.replace('\n', " ")
+                        );
+                        println!(
+                            "    evidence: {}",
+                            if e.evidence.is_empty() {
+                                "none".to_string()
+                            } else {
+                                e.evidence.join(", ")
+                            }
+                        );
+                    }
+                }
             }
         }
         Command::Packs { check } => {

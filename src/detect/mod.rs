@@ -142,6 +142,30 @@ impl Detector {
     /// threshold and the channel is not cooling down. A message seen before (same id) is
     /// ignored, so a replayed event changes nothing.
     pub fn observe(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<Detection> {
+        let total = self.admit(msg, settings)?;
+        if total < settings.threshold {
+            return None;
+        }
+        let state = self
+            .channels
+            .get_mut(&msg.channel)
+            .expect("admit keeps the channel");
+        let detection = build_detection(&self.ranker, state, msg, total, settings);
+        state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
+        state.entries.clear();
+        Some(detection)
+    }
+
+    /// Feeds one message like [`Detector::observe`] but never prompts: returns the window
+    /// score the message would be judged by (None when it could not prompt at all). Used by
+    /// evaluation to sweep thresholds in one pass.
+    pub fn window_score(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<f32> {
+        self.admit(msg, settings)
+    }
+
+    /// Adds a message to its channel's window; returns the window score when the message
+    /// itself carries intent and the channel is not cooling down.
+    fn admit(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<f32> {
         if msg.author_is_bot {
             return None;
         }
@@ -170,21 +194,16 @@ impl Detector {
         while state.entries.len() > settings.window_messages.max(1) {
             state.entries.pop_front();
         }
-        if state.quiet_until.is_some_and(|until| msg.at < until) {
+        if !positive || state.quiet_until.is_some_and(|until| msg.at < until) {
             return None;
         }
-        let total: f32 = state
-            .entries
-            .iter()
-            .map(|e| e.score.score.clamp(MESSAGE_FLOOR, MESSAGE_CAP))
-            .sum();
-        if !positive || total < settings.threshold {
-            return None;
-        }
-        let detection = build_detection(&self.ranker, state, msg, total, settings);
-        state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
-        state.entries.clear();
-        Some(detection)
+        Some(
+            state
+                .entries
+                .iter()
+                .map(|e| e.score.score.clamp(MESSAGE_FLOOR, MESSAGE_CAP))
+                .sum(),
+        )
     }
 
     /// Starts a channel's cooldown now (e.g. muted, or a plan was started by hand).
