@@ -56,7 +56,7 @@ impl Default for Settings {
     }
 }
 
-pub const DEFAULT_THRESHOLD: f32 = 3.0;
+pub const DEFAULT_THRESHOLD: f32 = 1.5;
 
 /// Why a message scored: one cue that matched, and the words it matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -279,6 +279,15 @@ fn build_detection(
 
 /// Scores prose: each family counts once, with its strongest matching cue.
 pub fn score_prose(cues: &CompiledCues, prose: &str) -> MessageScore {
+    // Most chat matches no cue: `is_match` can stop at the first hit, `matches` cannot.
+    if !cues.set.is_match(prose) {
+        return MessageScore {
+            score: 0.0,
+            intent: 0.0,
+            evidence: Vec::new(),
+            cue_end: None,
+        };
+    }
     let matches = cues.set.matches(prose);
     if !matches.matched_any() {
         return MessageScore {

@@ -4,6 +4,10 @@
 /// (`> …`), URLs and Discord mentions are replaced by spaces, so that words on either
 /// side do not join.
 pub fn prose(text: &str) -> String {
+    if is_plain(text) {
+        // The common case: nothing to strip.
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
     for line in text.split('\n') {
@@ -25,6 +29,16 @@ pub fn prose(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// True when `text` has no code, quote, mention or URL marker at all.
+fn is_plain(text: &str) -> bool {
+    !text.bytes().any(|b| matches!(b, b'`' | b'>' | b'<' | b'@'))
+        && !text.contains("://")
+        && !text
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"www."))
 }
 
 fn strip_inline(line: &str, out: &mut String) {
@@ -102,6 +116,14 @@ mod tests {
     #[test]
     fn unterminated_backticks_and_angle_brackets_stay() {
         assert_eq!(prose("a ` b < c").trim_end(), "a ` b < c");
+    }
+
+    #[test]
+    fn plain_text_is_returned_as_is_and_urls_in_any_case_are_stripped() {
+        assert_eq!(prose("we should add refunds"), "we should add refunds");
+        assert!(!prose("see HTTPS://X.IO/error now").contains("error"));
+        assert!(!prose("see Http://x.io/error now").contains("error"));
+        assert!(!prose("see WwW.x.io/error now").contains("error"));
     }
 
     #[test]
