@@ -44,20 +44,24 @@ fn bench(c: &mut Criterion) {
     let settings = Settings::default();
     let mut group = c.benchmark_group("detect");
     group.throughput(Throughput::Elements(texts.len() as u64));
+    let msgs: Vec<ChatMessage> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ChatMessage {
+            id: MessageId(i as u64 + 1),
+            channel: ChannelId(i as u64 % 64),
+            author: UserId(1),
+            author_is_bot: false,
+            at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 30, 0).unwrap(),
+            text: t.clone(),
+        })
+        .collect();
     group.bench_function("detector_observe", |b| {
         b.iter(|| {
             let mut d = Detector::new(cues.clone(), ranker.clone());
             let mut fired = 0;
-            for (i, t) in texts.iter().enumerate() {
-                let m = ChatMessage {
-                    id: MessageId(i as u64 + 1),
-                    channel: ChannelId(i as u64 % 64),
-                    author: UserId(1),
-                    author_is_bot: false,
-                    at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 30, 0).unwrap(),
-                    text: t.clone(),
-                };
-                fired += d.observe(&m, &settings).is_some() as usize;
+            for m in &msgs {
+                fired += d.observe(m, &settings).is_some() as usize;
             }
             black_box(fired)
         })

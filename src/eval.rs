@@ -240,28 +240,29 @@ fn explain(detector: &Detector, row: &Row, index: usize, peak: Option<f32>) -> E
     let msgs = messages(row, index);
     let best = msgs
         .iter()
-        .map(|m| (m, detector.score_text(&detect::normalize::prose(&m.text))))
+        .map(|m| {
+            let prose = detect::normalize::prose(&m.text);
+            let score = detector.score_text(&prose);
+            (m, prose, score)
+        })
         .max_by(|a, b| {
-            a.1.intent
-                .total_cmp(&b.1.intent)
-                .then(b.1.score.total_cmp(&a.1.score).reverse())
+            a.2.intent
+                .total_cmp(&b.2.intent)
+                .then(b.2.score.total_cmp(&a.2.score).reverse())
         });
     let (message, evidence) = match best {
-        Some((m, s)) => (
+        Some((m, prose, score)) => (
             m.text.clone(),
-            s.evidence
+            detector
+                .evidence(&prose, &score)
                 .iter()
                 .map(|e| {
-                    format!(
-                        "{}{} \"{}\"",
-                        if e.polarity == detect::Polarity::Other {
-                            "-"
-                        } else {
-                            "+"
-                        },
-                        e.family,
-                        e.matched
-                    )
+                    let sign = if e.polarity == detect::Polarity::Other {
+                        "-"
+                    } else {
+                        "+"
+                    };
+                    format!("{sign}{} \"{}\"", e.family, e.matched)
                 })
                 .collect(),
         ),

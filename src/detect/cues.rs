@@ -102,7 +102,7 @@ impl CompiledCues {
                                 families.len() - 1
                             }
                         };
-                        patterns.push(cue.pattern.get_ref().clone());
+                        patterns.push(re.as_str().to_string());
                         regexes.push(re);
                         meta.push(CueMeta {
                             family: cue.family.clone(),
@@ -120,12 +120,25 @@ impl CompiledCues {
                 }
             }
         }
+        if families.len() > super::MAX_FAMILIES {
+            errors.push(PackError::at(
+                file,
+                0,
+                "family",
+                format!(
+                    "{} cue families; at most {} are supported",
+                    families.len(),
+                    super::MAX_FAMILIES
+                ),
+            ));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
         let set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
             .size_limit(32 * 1024 * 1024)
+            .dfa_size_limit(16 * 1024 * 1024)
             .build()
             .map_err(|e| {
                 vec![PackError::at(

@@ -17,6 +17,7 @@ use crate::ids::{ChannelId, MessageId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// One chat message, as the detector sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,15 +87,18 @@ pub struct Detection {
     pub participants: Vec<UserId>,
 }
 
-/// A single message's score and the cues behind it.
+/// A single message's score and the cues behind it: for each family that matched, its
+/// strongest cue `(index, weight)`. Where they matched is looked up only when a prompt
+/// is built ([`Detector::evidence`]), which keeps scoring free of per-cue searches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageScore {
     pub score: f32,
     pub intent: f32,
-    pub evidence: Vec<Evidence>,
-    /// End of the first strong proposal match, for the title.
-    pub cue_end: Option<usize>,
+    pub hits: Vec<(usize, f32)>,
 }
+
+/// More families than this are refused at load time (scoring keeps them on the stack).
+pub const MAX_FAMILIES: usize = 64;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -111,6 +115,28 @@ struct ChannelState {
     quiet_until: Option<DateTime<Utc>>,
 }
 
+/// Hashes channel ids (already well-spread snowflakes) with one multiplication instead
+/// of SipHash: the channel map is looked up for every message. Keys come from Discord,
+/// not from an attacker who could choose colliding ids for one bot.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type ChannelMap = HashMap<ChannelId, ChannelState, BuildHasherDefault<IdHasher>>;
+
 /// Most a single message can add to the window; one enthusiastic line is not a discussion.
 const MESSAGE_CAP: f32 = 4.0;
 /// Least a single message can take away; one stack trace does not erase a discussion.
@@ -121,7 +147,7 @@ const MESSAGE_FLOOR: f32 = -1.0;
 pub struct Detector {
     cues: std::sync::Arc<CompiledCues>,
     ranker: std::sync::Arc<PackRanker>,
-    channels: HashMap<ChannelId, ChannelState>,
+    channels: ChannelMap,
 }
 
 impl Detector {
@@ -129,13 +155,18 @@ impl Detector {
         Detector {
             cues,
             ranker,
-            channels: HashMap::new(),
+            channels: ChannelMap::default(),
         }
     }
 
     /// Scores one text (already reduced to prose) on its own.
     pub fn score_text(&self, prose: &str) -> MessageScore {
         score_prose(&self.cues, prose)
+    }
+
+    /// The cues behind `score` (of `prose`), with the words each matched.
+    pub fn evidence(&self, prose: &str, score: &MessageScore) -> Vec<Evidence> {
+        evidence_of(&self.cues, prose, score, 0)
     }
 
     /// Feeds one message; returns a detection when the channel's discussion crosses the
@@ -150,7 +181,7 @@ impl Detector {
             .channels
             .get_mut(&msg.channel)
             .expect("admit keeps the channel");
-        let detection = build_detection(&self.ranker, state, msg, total, settings);
+        let detection = build_detection(&self.cues, &self.ranker, state, msg, total, settings);
         state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
         state.entries.clear();
         Some(detection)
@@ -224,6 +255,7 @@ impl Detector {
 }
 
 fn build_detection(
+    cues: &CompiledCues,
     ranker: &PackRanker,
     state: &ChannelState,
     msg: &ChatMessage,
@@ -232,19 +264,14 @@ fn build_detection(
 ) -> Detection {
     let mut evidence = Vec::new();
     for (i, e) in state.entries.iter().enumerate() {
-        for ev in &e.score.evidence {
-            evidence.push(Evidence {
-                message: i,
-                ..ev.clone()
-            });
-        }
+        evidence.extend(evidence_of(cues, &e.text, &e.score, i));
     }
     // The topic is usually named by the first real proposal; fall back to the strongest.
     let title = state
         .entries
         .iter()
         .filter(|e| e.score.intent >= 1.5)
-        .map(|e| title::guess(&e.text, e.score.cue_end))
+        .map(|e| title::guess(&e.text, cue_end(cues, &e.text, &e.score)))
         .find(|t| t.split_whitespace().count() >= 3)
         .unwrap_or_else(|| {
             let best = state
@@ -252,7 +279,7 @@ fn build_detection(
                 .iter()
                 .max_by(|a, b| a.score.intent.total_cmp(&b.score.intent))
                 .expect("window holds the current message");
-            title::guess(&best.text, best.score.cue_end)
+            title::guess(&best.text, cue_end(cues, &best.text, &best.score))
         });
     let packs = ranker.rank(
         state.entries.iter().map(|e| e.text.as_str()),
@@ -279,64 +306,78 @@ fn build_detection(
 
 /// Scores prose: each family counts once, with its strongest matching cue.
 pub fn score_prose(cues: &CompiledCues, prose: &str) -> MessageScore {
+    let none = MessageScore {
+        score: 0.0,
+        intent: 0.0,
+        hits: Vec::new(),
+    };
     // Most chat matches no cue: `is_match` can stop at the first hit, `matches` cannot.
     if !cues.set.is_match(prose) {
-        return MessageScore {
-            score: 0.0,
-            intent: 0.0,
-            evidence: Vec::new(),
-            cue_end: None,
-        };
+        return none;
     }
     let matches = cues.set.matches(prose);
-    if !matches.matched_any() {
-        return MessageScore {
-            score: 0.0,
-            intent: 0.0,
-            evidence: Vec::new(),
-            cue_end: None,
-        };
-    }
-    let mut best: Vec<Option<(f32, usize)>> = vec![None; cues.families.len()];
+    let mut best: [Option<(usize, f32)>; MAX_FAMILIES] = [None; MAX_FAMILIES];
     for idx in matches.iter() {
         let m = &cues.meta[idx];
         let slot = &mut best[m.family_index];
-        if slot.is_none_or(|(w, _)| m.weight > w) {
-            *slot = Some((m.weight, idx));
+        if slot.is_none_or(|(_, w)| m.weight > w) {
+            *slot = Some((idx, m.weight));
         }
     }
     let mut intent = 0.0;
     let mut other = 0.0;
-    let mut evidence = Vec::new();
-    let mut cue_end: Option<usize> = None;
-    let mut strongest = 0.0;
-    for (weight, idx) in best.into_iter().flatten() {
-        let m = &cues.meta[idx];
-        let found = cues.regexes[idx].find(prose);
-        match m.polarity {
-            Polarity::Intent => {
-                intent += weight;
-                if weight > strongest {
-                    strongest = weight;
-                    cue_end = found.map(|f| f.end());
-                }
-            }
+    let mut hits = Vec::new();
+    for (idx, weight) in best.into_iter().take(cues.families.len()).flatten() {
+        match cues.meta[idx].polarity {
+            Polarity::Intent => intent += weight,
             Polarity::Other => other += weight,
         }
-        evidence.push(Evidence {
-            family: m.family.clone(),
-            polarity: m.polarity,
-            weight,
-            matched: found.map(|f| f.as_str().to_string()).unwrap_or_default(),
-            message: 0,
-        });
+        hits.push((idx, weight));
     }
     MessageScore {
         score: intent - other,
         intent,
-        evidence,
-        cue_end,
+        hits,
     }
+}
+
+/// The cues behind a message's score, with the words each matched.
+pub fn evidence_of(
+    cues: &CompiledCues,
+    prose: &str,
+    score: &MessageScore,
+    message: usize,
+) -> Vec<Evidence> {
+    score
+        .hits
+        .iter()
+        .map(|&(idx, weight)| {
+            let m = &cues.meta[idx];
+            Evidence {
+                family: m.family.clone(),
+                polarity: m.polarity,
+                weight,
+                matched: cues.regexes[idx]
+                    .find(prose)
+                    .map(|f| f.as_str().to_string())
+                    .unwrap_or_default(),
+                message,
+            }
+        })
+        .collect()
+}
+
+/// Where the strongest feature cue of a message ends (the title starts after it).
+fn cue_end(cues: &CompiledCues, prose: &str, score: &MessageScore) -> Option<usize> {
+    let (idx, _) = score
+        .hits
+        .iter()
+        .filter(|(i, _)| cues.meta[*i].polarity == Polarity::Intent)
+        .fold(None::<(usize, f32)>, |best, &(i, w)| match best {
+            Some((_, bw)) if bw >= w => best,
+            _ => Some((i, w)),
+        })?;
+    cues.regexes[idx].find(prose).map(|f| f.end())
 }
 
 #[cfg(test)]

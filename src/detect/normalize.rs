@@ -33,12 +33,16 @@ pub fn prose(text: &str) -> String {
 
 /// True when `text` has no code, quote, mention or URL marker at all.
 fn is_plain(text: &str) -> bool {
-    !text.bytes().any(|b| matches!(b, b'`' | b'>' | b'<' | b'@'))
-        && !text.contains("://")
-        && !text
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"www."))
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'`' | b'>' | b'<' | b'@' => return false,
+            b':' if b[i + 1..].starts_with(b"//") => return false,
+            b'.' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www") => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 fn strip_inline(line: &str, out: &mut String) {

@@ -45,7 +45,7 @@ impl PackRanker {
         let mut list = Vec::new();
         for (pi, pack) in packs.iter().enumerate() {
             for (ci, cue) in pack.cues.iter().enumerate() {
-                patterns.push(cue.pattern.clone());
+                patterns.push(cue.regex.as_str().to_string());
                 owners.push((pi, cue.weight, ci));
             }
             list.push(RankerPack {
@@ -59,6 +59,7 @@ impl PackRanker {
         let set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
             .size_limit(64 * 1024 * 1024)
+            .dfa_size_limit(16 * 1024 * 1024)
             .build()
             .expect("each pack cue compiled alone, so the set compiles");
         PackRanker {

@@ -107,7 +107,7 @@ pub(crate) fn compile_cue(pattern: &str) -> Result<regex::Regex, String> {
             pattern.len()
         ));
     }
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&ascii_word_boundaries(pattern))
         .case_insensitive(true)
         .size_limit(MAX_REGEX_SIZE)
         .build()
@@ -117,6 +117,31 @@ pub(crate) fn compile_cue(pattern: &str) -> Result<regex::Regex, String> {
             }
             other => format!("invalid regular expression: {other}"),
         })
+}
+
+/// Rewrites `\b` and `\B` as ASCII word boundaries. Unicode word boundaries stop the
+/// fast DFA engines on any non-ASCII text and make the compiled cue sets many times slower;
+/// cues are English phrases, so ASCII boundaries lose nothing. `\\b` (a literal backslash
+/// and `b`) is left alone. The compiled pattern (`Regex::as_str`) is the rewritten one.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 fn valid_id(id: &str) -> bool {
@@ -374,6 +399,16 @@ mod tests {
         );
         assert!(p.questions[0].critical);
         assert_eq!(p.questions[0].hint.as_deref(), Some("a key"));
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii_and_escaped_backslashes_stay() {
+        assert_eq!(ascii_word_boundaries(r"\bref\B"), r"(?-u:\b)ref(?-u:\B)");
+        assert_eq!(ascii_word_boundaries(r"a\\b"), r"a\\b");
+        let re = compile_cue(r"\brefund\b").unwrap();
+        assert!(re.is_match("a REFUND, please"));
+        assert!(re.is_match("café refund"));
+        assert!(!re.is_match("refunded"));
     }
 
     #[test]
