@@ -51,3 +51,90 @@ mod tests {
         assert!(g.use_threads);
     }
 }
+
+/// How far feedback moves a server's threshold: each "Not a feature" raises it, each
+/// started checklist lowers it, within bounds around the configured default.
+pub const RAISE_PER_DISMISSAL: f32 = 0.25;
+pub const LOWER_PER_START: f32 = 0.1;
+/// Highest calibrated threshold, as a multiple of the default.
+pub const MAX_FACTOR: f32 = 2.0;
+/// Lowest calibrated threshold, as a multiple of the default.
+pub const MIN_FACTOR: f32 = 0.75;
+/// Feedback older than this no longer counts.
+pub const FEEDBACK_DAYS: i64 = 30;
+
+/// The threshold a server runs at, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    pub threshold: f32,
+    pub reason: String,
+}
+
+/// Decides a server's threshold from its manual setting or its recent feedback. Pure.
+pub fn calibrate(default: f32, manual: Option<f32>, not_feature: u32, started: u32) -> Calibration {
+    if let Some(t) = manual {
+        return Calibration {
+            threshold: t,
+            reason: format!("{t:.2}, set by hand with /plancheck settings sensitivity"),
+        };
+    }
+    let raw = RAISE_PER_DISMISSAL * not_feature as f32 - LOWER_PER_START * started as f32;
+    let adjustment = raw.clamp(default * (MIN_FACTOR - 1.0), default * (MAX_FACTOR - 1.0));
+    let threshold = default + adjustment;
+    let why = format!(
+        "{} “Not a feature” and {} started checklist(s) in the last {FEEDBACK_DAYS} days",
+        not_feature, started
+    );
+    let reason = if not_feature == 0 && started == 0 {
+        format!("{threshold:.2}, the default (no feedback in the last {FEEDBACK_DAYS} days)")
+    } else {
+        let bound = if (raw - adjustment).abs() > f32::EPSILON {
+            " (at its bound)"
+        } else {
+            ""
+        };
+        format!("{threshold:.2} = default {default:.2} {adjustment:+.2}{bound}, from {why}")
+    };
+    Calibration { threshold, reason }
+}
+
+#[cfg(test)]
+mod calibration_tests {
+    use super::*;
+
+    #[test]
+    fn without_feedback_the_default_holds() {
+        let c = calibrate(1.5, None, 0, 0);
+        assert_eq!(c.threshold, 1.5);
+        assert!(c.reason.contains("the default"), "{}", c.reason);
+    }
+
+    #[test]
+    fn dismissals_raise_and_started_checklists_lower_the_threshold() {
+        assert_eq!(calibrate(1.5, None, 2, 0).threshold, 2.0);
+        assert_eq!(calibrate(1.5, None, 2, 5).threshold, 1.5);
+        let c = calibrate(2.0, None, 0, 1);
+        assert!((c.threshold - 1.9).abs() < 1e-6);
+        assert!(
+            c.reason.contains("0 “Not a feature” and 1 started"),
+            "{}",
+            c.reason
+        );
+    }
+
+    #[test]
+    fn calibration_stays_within_bounds_and_says_so() {
+        let high = calibrate(1.5, None, 100, 0);
+        assert_eq!(high.threshold, 1.5 * MAX_FACTOR);
+        assert!(high.reason.contains("at its bound"), "{}", high.reason);
+        let low = calibrate(1.5, None, 0, 100);
+        assert_eq!(low.threshold, 1.5 * MIN_FACTOR);
+    }
+
+    #[test]
+    fn a_manual_sensitivity_wins_over_feedback() {
+        let c = calibrate(1.5, Some(4.0), 10, 0);
+        assert_eq!(c.threshold, 4.0);
+        assert!(c.reason.contains("set by hand"));
+    }
+}

@@ -540,7 +540,7 @@ async fn admin_commands_are_refused_to_members_without_manage_server() {
         json!({}),
     );
     h.wait_response(300_000_000_000_000_042, "settings", |r| {
-        content(r).contains("Sensitivity (threshold) 4.5 (set here)")
+        content(r).contains("Sensitivity (threshold): 4.50, set by hand")
     })
     .await;
     let bad = slash(

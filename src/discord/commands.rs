@@ -209,23 +209,23 @@ async fn settings(
             s.disabled_packs.remove(p.trim());
         }
         svc.save_settings(g, &s).await?;
-        Ok(settings_text(svc, &s))
+        settings_text(svc, g, &s).await
     }
     .await;
     finish(ctx, r).await
 }
 
-fn settings_text(svc: &crate::service::Service, s: &crate::guild::GuildSettings) -> String {
+async fn settings_text(
+    svc: &crate::service::Service,
+    g: crate::ids::GuildId,
+    s: &crate::guild::GuildSettings,
+) -> Result<String, SvcError> {
     let d = s.detector(svc.defaults());
+    let calibration = svc.calibration(g).await?;
     let disabled: Vec<&str> = s.disabled_packs.iter().map(String::as_str).collect();
-    format!(
-        "Sensitivity (threshold) {:.1}{} · window {} messages / {} min · cooldown {} min · threads {} · packs off: {}",
-        d.threshold,
-        if s.threshold.is_some() {
-            " (set here)"
-        } else {
-            " (default)"
-        },
+    Ok(format!(
+        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · packs off: {}",
+        calibration.reason,
         d.window_messages,
         d.window_minutes,
         d.cooldown_minutes,
@@ -235,7 +235,7 @@ fn settings_text(svc: &crate::service::Service, s: &crate::guild::GuildSettings)
         } else {
             disabled.join(", ")
         }
-    )
+    ))
 }
 
 /// Show watched channels, settings and recent prompts.
@@ -273,7 +273,7 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
             } else {
                 chans.join(", ")
             },
-            settings_text(svc, &s),
+            settings_text(svc, g, &s).await?,
             recent.len(),
             started,
             dismissed

@@ -4,7 +4,7 @@
 use crate::detect::{self, ChatMessage, CompiledCues, Detection, Detector, PackRanker};
 use crate::error::{Error, Result};
 use crate::export::{self, Format};
-use crate::guild::GuildSettings;
+use crate::guild::{Calibration, GuildSettings, calibrate};
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::PackSet;
 use crate::plan::{self, AnswerEvent, Author, EventKind, Plan, PlanQuestion, Status};
@@ -95,11 +95,12 @@ impl Service {
                 _ => return Ok(None),
             }
         }
-        let settings = self
-            .store
-            .guild_settings(guild)
+        let guild_settings = self.store.guild_settings(guild).await?;
+        let mut settings = guild_settings.detector(&self.defaults);
+        settings.threshold = self
+            .calibration_for(guild, &guild_settings, msg.at)
             .await?
-            .detector(&self.defaults);
+            .threshold;
         let detection = {
             let mut d = self
                 .detector
@@ -112,6 +113,31 @@ impl Service {
         };
         let (id, created) = self.store.insert_detection(guild, &detection).await?;
         Ok(created.then_some(Prompt { id, detection }))
+    }
+
+    /// The threshold `guild` runs at now, and why (manual setting or recent feedback).
+    pub async fn calibration(&self, guild: GuildId) -> Result<Calibration> {
+        let s = self.store.guild_settings(guild).await?;
+        self.calibration_for(guild, &s, Utc::now()).await
+    }
+
+    async fn calibration_for(
+        &self,
+        guild: GuildId,
+        s: &GuildSettings,
+        now: DateTime<Utc>,
+    ) -> Result<Calibration> {
+        if s.threshold.is_some() {
+            return Ok(calibrate(self.defaults.threshold, s.threshold, 0, 0));
+        }
+        let since = now - chrono::Duration::days(crate::guild::FEEDBACK_DAYS);
+        let fb = self.store.feedback_counts(guild, since).await?;
+        Ok(calibrate(
+            self.defaults.threshold,
+            None,
+            fb.not_feature,
+            fb.started,
+        ))
     }
 
     pub async fn detection(&self, id: DetectionId) -> Result<DetectionRecord> {

@@ -230,3 +230,61 @@ async fn dismissing_is_recorded_as_feedback() {
         .unwrap();
     assert_eq!(c.not_feature, 1);
 }
+
+#[tokio::test]
+async fn not_a_feature_feedback_raises_the_servers_threshold_until_a_borderline_talk_stays_quiet() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    // Scores 2.0 ("it would be nice"): above the 1.5 default.
+    let borderline = "it would be nice to have that";
+    let no_cooldown = GuildSettings {
+        cooldown_minutes: Some(0),
+        ..GuildSettings::new()
+    };
+    s.save_settings(g, &no_cooldown).await.unwrap();
+    let first = s
+        .observe(g, &msg(1, 10, borderline), false)
+        .await
+        .unwrap()
+        .expect("prompts at the default");
+    assert_eq!(s.calibration(g).await.unwrap().threshold, 1.5);
+    s.dismiss(first.id, &act(500)).await.unwrap();
+    let second = s
+        .observe(g, &msg(2, 11, borderline), false)
+        .await
+        .unwrap()
+        .expect("one dismissal: 1.75 still prompts");
+    s.dismiss(second.id, &act(501)).await.unwrap();
+    let c = s.calibration(g).await.unwrap();
+    assert_eq!(c.threshold, 2.0);
+    assert!(c.reason.contains("2 “Not a feature”"), "{}", c.reason);
+    // Another server is not affected.
+    assert_eq!(s.calibration(GuildId(2)).await.unwrap().threshold, 1.5);
+    // 2.0 is still enough; one more dismissal lifts the threshold above it.
+    let third = s
+        .observe(g, &msg(3, 12, borderline), false)
+        .await
+        .unwrap()
+        .expect("2.0 >= 2.0");
+    s.dismiss(third.id, &act(502)).await.unwrap();
+    let c = s.calibration(g).await.unwrap();
+    assert_eq!(c.threshold, 2.25, "{}", c.reason);
+    assert!(
+        s.observe(g, &msg(4, 13, borderline), false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A sensitivity set by hand wins.
+    let manual = GuildSettings {
+        threshold: Some(1.0),
+        ..no_cooldown
+    };
+    s.save_settings(g, &manual).await.unwrap();
+    assert!(
+        s.observe(g, &msg(5, 14, borderline), false)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
