@@ -973,3 +973,87 @@ async fn a_dev_guild_gets_its_commands_registered_directly() {
                 .ends_with(&format!("{}/commands", fake_discord::APP_ID))
     }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_longer_than_a_message_is_split_not_cut_or_failed() {
+    let h = Harness::start(&[]).await;
+    let all = plancheck::packs::PackSet::shipped()
+        .unwrap()
+        .iter()
+        .map(|p| p.id.clone())
+        .collect::<Vec<_>>()
+        .join(",");
+    let start = slash(
+        "start",
+        json!([{"name": "title", "type": 3, "value": "Everything"}, {"name": "packs", "type": 3, "value": all}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_090,
+        Caller {
+            channel: WATCHED,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        start,
+        json!({}),
+    );
+    h.wait_response(300_000_000_000_000_090, "started", |r| {
+        content(r).contains("with 130 questions")
+    })
+    .await;
+    let thread: u64 = h
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/threads"))
+        .unwrap()
+        .response["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for p in h.posts(thread) {
+        assert!(content(&p).chars().count() <= 2000);
+        assert!(custom_ids(&p.body).len() <= 5);
+    }
+    h.fake.command(
+        300_000_000_000_000_091,
+        Caller {
+            channel: thread,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        slash("status", json!([])),
+        json!({}),
+    );
+    let token = "token300000000000000091";
+    let seen = h
+        .fake
+        .wait_for("a status in several parts", |r| {
+            let parts: Vec<&Recorded> = r.iter().filter(|r| r.path.contains(token)).collect();
+            parts.len() >= 2 && parts.iter().any(|p| content(p).contains("Product rules"))
+        })
+        .await;
+    let parts: Vec<&Recorded> = seen.iter().filter(|r| r.path.contains(token)).collect();
+    let critical = plancheck::packs::PackSet::shipped()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p.questions.iter())
+        .filter(|q| q.critical)
+        .count();
+    h.fake
+        .wait_for("every critical question listed", |r| {
+            r.iter()
+                .filter(|r| r.path.contains(token))
+                .map(|r| content(r).matches(" ⚠ ").count())
+                .sum::<usize>()
+                == critical
+        })
+        .await;
+    for p in parts {
+        assert!(content(p).chars().count() <= 2000);
+        assert!(mentions_suppressed(p), "{}", p.body);
+    }
+}

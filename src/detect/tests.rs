@@ -66,8 +66,18 @@ fn feature_talk_fires_and_other_talk_does_not() {
             false,
         ),
         (&["lol", "good morning", "anyone around?"], false),
-        (&["**Is your feature request related to a problem?** Exports time out.\n**Describe the solution you'd like** A background export job."], true),
-        (&["Steps to reproduce: open the page. Expected behavior: it loads. Actual behavior: it would be nice if it loaded"], false),
+        (
+            &[
+                "**Is your feature request related to a problem?** Exports time out.\n**Describe the solution you'd like** A background export job.",
+            ],
+            true,
+        ),
+        (
+            &[
+                "Steps to reproduce: open the page. Expected behavior: it loads. Actual behavior: it would be nice if it loaded",
+            ],
+            false,
+        ),
         (&["Dark Mode Support"], true),
         (&["I would like to know why this returns null"], false),
         (&["I suggest you ask in the support channel"], false),

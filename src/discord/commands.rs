@@ -15,14 +15,17 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![plancheck(), plan()]
 }
 
+/// Replies, split into several messages when longer than Discord allows.
 async fn say(ctx: Context<'_>, text: impl Into<String>, ephemeral: bool) -> Result<(), Error> {
-    ctx.send(
-        poise::CreateReply::default()
-            .content(render::fit(&text.into(), 2000))
-            .ephemeral(ephemeral)
-            .allowed_mentions(render::no_mentions()),
-    )
-    .await?;
+    for part in render::split_message(&text.into(), render::MAX_CONTENT) {
+        ctx.send(
+            poise::CreateReply::default()
+                .content(part)
+                .ephemeral(ephemeral)
+                .allowed_mentions(render::no_mentions()),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -29,6 +29,47 @@ pub fn fit(s: &str, max: usize) -> String {
     }
 }
 
+/// Most messages one reply is split into; the rest is cut with a pointer to the export.
+pub const MAX_PARTS: usize = 5;
+
+/// Splits text into messages of at most `max` characters, on line breaks where possible,
+/// at most [`MAX_PARTS`] of them. Never fails, never loses the fact that it cut.
+pub fn split_message(text: &str, max: usize) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut len = 0;
+    for line in text.split_inclusive('\n') {
+        let mut line = line;
+        loop {
+            let n = line.chars().count();
+            if len + n <= max {
+                current.push_str(line);
+                len += n;
+                break;
+            }
+            if len > 0 {
+                parts.push(std::mem::take(&mut current));
+                len = 0;
+                continue;
+            }
+            // A single line longer than a message: cut it on a character boundary.
+            let cut = line.char_indices().nth(max).map_or(line.len(), |(i, _)| i);
+            parts.push(line[..cut].to_string());
+            line = &line[cut..];
+        }
+    }
+    if !current.is_empty() || parts.is_empty() {
+        parts.push(current);
+    }
+    if parts.len() > MAX_PARTS {
+        parts.truncate(MAX_PARTS);
+        let note = "\n… (cut: `/plan export` has everything)";
+        let last = parts.last_mut().expect("MAX_PARTS > 0");
+        *last = fit(last, max - note.chars().count()) + note;
+    }
+    parts
+}
+
 /// Neutralises mentions and masked links in text people typed before the bot repeats it.
 pub fn quote_user_text(s: &str) -> String {
     s.replace('@', "@\u{200b}").replace('<', "<\u{200b}")
@@ -203,6 +244,35 @@ mod tests {
             assert!(!text.contains("@everyone"));
         }
         assert!(overview(&plan).chars().count() <= MAX_CONTENT);
+    }
+
+    #[test]
+    fn long_replies_split_on_lines_within_the_limit() {
+        let line = "x".repeat(99) + "\n"; // 100 characters
+        let text = line.repeat(45); // 4500 characters
+        let parts = split_message(&text, MAX_CONTENT);
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().all(|p| p.chars().count() <= MAX_CONTENT));
+        assert_eq!(parts.concat(), text, "nothing lost");
+        assert_eq!(
+            parts[0].chars().count(),
+            MAX_CONTENT,
+            "filled to the limit exactly"
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_a_message_is_cut_and_too_many_parts_are_capped() {
+        let parts = split_message(&"é".repeat(4001), MAX_CONTENT);
+        assert_eq!(
+            parts.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
+            vec![2000, 2000, 1]
+        );
+        let huge = split_message(&"y".repeat(20_000), MAX_CONTENT);
+        assert_eq!(huge.len(), MAX_PARTS);
+        assert!(huge.last().unwrap().ends_with("has everything)"));
+        assert!(huge.iter().all(|p| p.chars().count() <= MAX_CONTENT));
+        assert_eq!(split_message("", MAX_CONTENT), vec![String::new()]);
     }
 
     #[test]
