@@ -340,6 +340,12 @@ fn answer(fake: &Fake, method: &Method, path: &str, body: &Value) -> (u16, Value
     };
     let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
     match (method.clone(), parts.as_slice()) {
+        (Method::GET, ["oauth2", "applications", "@me"]) => (
+            200,
+            json!({"id": APP_ID.to_string(), "name": "plancheck", "icon": null, "description": "",
+                   "bot_public": true, "bot_require_code_grant": false, "verify_key": "0", "team": null,
+                   "owner": Fake::user(1)}),
+        ),
         (Method::GET, ["gateway"]) => (
             200,
             json!({"url": format!("ws://127.0.0.1:{}/gw", fake.port)}),
