@@ -526,7 +526,7 @@ async fn admin_commands_are_refused_to_members_without_manage_server() {
 
     let settings = slash(
         "settings",
-        json!([{"name": "sensitivity", "type": 10, "value": 4.5}, {"name": "use_threads", "type": 5, "value": false}]),
+        json!([{"name": "sensitivity", "type": 10, "value": 4.5}, {"name": "use_threads", "type": 5, "value": false}, {"name": "window_minutes", "type": 4, "value": 45}]),
     );
     h.fake.command(
         300_000_000_000_000_042,
@@ -585,6 +585,7 @@ async fn admin_commands_are_refused_to_members_without_manage_server() {
         .unwrap();
     assert_eq!(s.threshold, Some(4.5));
     assert!(!s.use_threads);
+    assert_eq!(s.window_minutes, Some(45));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

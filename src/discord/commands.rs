@@ -163,6 +163,7 @@ async fn unwatch(
 
 /// Change detection settings for this server.
 #[poise::command(slash_command, guild_only)]
+#[allow(clippy::too_many_arguments)] // poise: one parameter per slash-command option
 async fn settings(
     ctx: Context<'_>,
     #[description = "Score needed to prompt (higher = fewer prompts), 0.5 to 20"]
@@ -170,6 +171,8 @@ async fn settings(
     #[description = "How many recent messages count together, 1 to 50"] window_messages: Option<
         u32,
     >,
+    #[description = "How old (minutes) a message may be and still count, 1 to 1440"]
+    window_minutes: Option<u32>,
     #[description = "Quiet minutes after a prompt, 0 to 10080"] cooldown_minutes: Option<u32>,
     #[description = "Open checklists in threads"] use_threads: Option<bool>,
     #[description = "A pack id to turn off"] disable_pack: Option<String>,
@@ -193,6 +196,12 @@ async fn settings(
                 return Err(SvcError::user("window_messages must be between 1 and 50"));
             }
             s.window_messages = Some(w as usize);
+        }
+        if let Some(m) = window_minutes {
+            if !(1..=1440).contains(&m) {
+                return Err(SvcError::user("window_minutes must be between 1 and 1440"));
+            }
+            s.window_minutes = Some(i64::from(m));
         }
         if let Some(c) = cooldown_minutes {
             if c > 10080 {
