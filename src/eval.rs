@@ -366,8 +366,8 @@ pub fn plot_svg(rows: &[Row], peaks: &[Option<f32>], current: f32) -> String {
             points.join(" "),
             x(s.recall),
             y(s.precision),
-            W - M - 200.0,
-            M + 10.0 + 16.0 * k as f64,
+            W - M - 220.0,
+            H - M - 64.0 + 16.0 * k as f64,
             name.replace('&', "&amp;").replace('<', "&lt;"),
             s.f1
         ));

@@ -377,6 +377,6 @@ fn invite_url_asks_for_exactly_the_needed_permissions() {
     assert!(out.status.success());
     assert_eq!(
         text(&out.stdout).trim(),
-        "https://discord.com/oauth2/authorize?client_id=1234&scope=bot+applications.commands&permissions=309237763072"
+        "https://discord.com/oauth2/authorize?client_id=1234&scope=bot+applications.commands&permissions=309237763136"
     );
 }

@@ -191,7 +191,7 @@ impl Fake {
             "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
             "channel": {"id": channel.to_string(), "type": 0},
             "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
-            "attachment_size_limit": 8_388_608, "app_permissions": "309237763072",
+            "attachment_size_limit": 8_388_608, "app_permissions": "309237763136",
             "member": {"user": Fake::user(user), "roles": [], "deaf": false, "mute": false, "flags": 0,
                        "joined_at": "2024-01-01T00:00:00.000000+00:00", "permissions": perms.to_string()},
             "data": data
