@@ -1,7 +1,7 @@
 //! Which packs fit a discussion: every pack's cues scored over the whole window.
 
 use crate::packs::{PackKind, PackSet};
-use regex::{RegexSet, RegexSetBuilder};
+use regex::RegexSet;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -56,12 +56,8 @@ impl PackRanker {
                 regexes: pack.cues.iter().map(|c| c.regex.clone()).collect(),
             });
         }
-        let set = RegexSetBuilder::new(&patterns)
-            .case_insensitive(true)
-            .size_limit(64 * 1024 * 1024)
-            .dfa_size_limit(16 * 1024 * 1024)
-            .build()
-            .expect("each pack cue compiled alone, so the set compiles");
+        let set = crate::packs::cue_set(patterns.iter().map(String::as_str))
+            .expect("PackSet::new checked that all cues compile together");
         PackRanker {
             set,
             owners,

@@ -11,6 +11,17 @@ pub use model::{Category, Cue, Pack, PackKind, Question};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// Compiles pack cues into one set, as the ranker does (also used to validate a pack set).
+pub(crate) fn cue_set<'a>(
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Result<regex::RegexSet, regex::Error> {
+    regex::RegexSetBuilder::new(patterns)
+        .case_insensitive(true)
+        .size_limit(64 * 1024 * 1024)
+        .dfa_size_limit(16 * 1024 * 1024)
+        .build()
+}
+
 /// All packs in force, shipped ones overridden by a server's own by id.
 #[derive(Debug, Clone)]
 pub struct PackSet {
@@ -51,6 +62,20 @@ impl PackSet {
                     question_owner.insert(&q.id, pack);
                 }
             }
+        }
+        // Ranking compiles every cue into one set; check here that it fits, so a server's
+        // packs fail at load with a message instead of at the first prompt.
+        let patterns: Vec<&str> = packs
+            .iter()
+            .flat_map(|p| p.cues.iter().map(|c| c.regex.as_str()))
+            .collect();
+        if let Err(e) = cue_set(patterns) {
+            errors.push(PackError::at(
+                "packs",
+                0,
+                "cues",
+                format!("all pack cues together do not compile: {e}"),
+            ));
         }
         if errors.is_empty() {
             Ok(PackSet { packs, by_id })
