@@ -1054,3 +1054,65 @@ async fn a_status_longer_than_a_message_is_split_not_cut_or_failed() {
         assert!(mentions_suppressed(p), "{}", p.body);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_question_option_autocompletes_from_the_plan_in_this_channel() {
+    let h = Harness::start(&[]).await;
+    let start = slash(
+        "start",
+        json!([{"name": "title", "type": 3, "value": "Refunds"}, {"name": "packs", "type": 3, "value": "payments"}]),
+    );
+    h.fake.command(
+        300_000_000_000_000_100,
+        Caller {
+            channel: WATCHED,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        start,
+        json!({}),
+    );
+    h.wait_response(300_000_000_000_000_100, "started", |r| {
+        content(r).contains("started in")
+    })
+    .await;
+    let thread: u64 = h
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/threads"))
+        .unwrap()
+        .response["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let typing = slash(
+        "answer",
+        json!([{"name": "question", "type": 3, "value": "refund", "focused": true}]),
+    );
+    h.fake.autocomplete(
+        300_000_000_000_000_101,
+        Caller {
+            channel: thread,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        typing,
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_101, "choices", |r| {
+            r.body["type"] == json!(8)
+        })
+        .await;
+    let choices = r.body["data"]["choices"].as_array().unwrap();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    for c in choices {
+        let name = c["name"].as_str().unwrap();
+        assert!(name.to_lowercase().contains("refund"), "{name}");
+        assert!(name.chars().count() <= 100);
+        assert!(c["value"].as_str().unwrap().starts_with('Q'));
+    }
+}

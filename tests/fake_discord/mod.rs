@@ -207,6 +207,16 @@ impl Fake {
         );
     }
 
+    /// An autocomplete request while typing a slash command's `options` (one marked focused).
+    pub fn autocomplete(&self, id: u64, from: Caller, name: &str, options: Value) {
+        let data =
+            json!({"id": self.id().to_string(), "name": name, "type": 1, "options": options});
+        self.send(
+            "INTERACTION_CREATE",
+            Fake::interaction(id, 4, from.channel, from.user, from.perms, data),
+        );
+    }
+
     /// A button click on `message` (as the stand-in returned it).
     pub fn click(&self, id: u64, channel: u64, user: u64, custom_id: &str, message: &Value) {
         let mut i = Fake::interaction(
