@@ -231,6 +231,7 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
         ));
     }
     let mut questions: Vec<Question> = Vec::new();
+    let mut question_lines: Vec<usize> = Vec::new();
     for (i, q) in raw.questions.iter().enumerate() {
         let id = q.id.get_ref();
         if !valid_id(id) {
@@ -300,6 +301,7 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
             }
         }
         if let Some(category) = category {
+            question_lines.push(line(q.id.span()));
             questions.push(Question {
                 id: id.clone(),
                 category,
@@ -317,6 +319,8 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
 
     match kind {
         Some(kind) if errors.is_empty() => Ok(Pack {
+            id_line: line(raw.id.span()),
+            question_lines,
             id: raw.id.into_inner(),
             name: raw.name.into_inner().trim().to_string(),
             description: raw.description.trim().to_string(),

@@ -34,32 +34,37 @@ impl PackSet {
     pub fn new(packs: Vec<Pack>) -> Result<PackSet, Vec<PackError>> {
         let mut errors = Vec::new();
         let mut by_id = HashMap::new();
-        let mut question_owner: HashMap<&str, &Pack> = HashMap::new();
+        // question id → (file, line) of its first definition
+        let mut question_owner: HashMap<&str, (&str, usize)> = HashMap::new();
         for (i, pack) in packs.iter().enumerate() {
             if let Some(&first) = by_id.get(&pack.id) {
                 let first: &Pack = &packs[first];
                 errors.push(PackError::at(
                     &pack.source,
-                    0,
+                    pack.id_line,
                     "id",
-                    format!("duplicate pack id '{}' (also in {})", pack.id, first.source),
+                    format!(
+                        "duplicate pack id '{}' (also in {}:{})",
+                        pack.id, first.source, first.id_line
+                    ),
                 ));
                 continue;
             }
             by_id.insert(pack.id.clone(), i);
-            for q in &pack.questions {
-                if let Some(owner) = question_owner.get(q.id.as_str()) {
+            for (k, q) in pack.questions.iter().enumerate() {
+                let line = pack.question_lines.get(k).copied().unwrap_or(0);
+                if let Some((file, first_line)) = question_owner.get(q.id.as_str()) {
                     errors.push(PackError::at(
                         &pack.source,
-                        0,
-                        "questions.id",
+                        line,
+                        &format!("questions[{k}].id"),
                         format!(
-                            "duplicate question id '{}' (also in {})",
-                            q.id, owner.source
+                            "duplicate question id '{}' (also in {file}:{first_line})",
+                            q.id
                         ),
                     ));
                 } else {
-                    question_owner.insert(&q.id, pack);
+                    question_owner.insert(&q.id, (&pack.source, line));
                 }
             }
         }
@@ -176,6 +181,25 @@ mod tests {
         let mut shipped: Vec<String> = shipped::FILES.iter().map(|(n, _)| n.to_string()).collect();
         shipped.sort();
         assert_eq!(on_disk, shipped);
+    }
+
+    #[test]
+    fn a_question_id_used_by_two_packs_names_both_files_and_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "id = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\nkind = \"domain\"\n\
+             [[questions]]\nid = \"payments.pci\"\ncategory = \"errors\"\ntext = \"Q?\"\nwhy = \"w\"\n",
+        )
+        .unwrap();
+        let errors = PackSet::with_overrides(Some(dir.path())).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = errors[0].to_string();
+        assert!(
+            e.contains("mine.toml:6: questions[0].id: duplicate question id 'payments.pci'"),
+            "{e}"
+        );
+        assert!(e.contains("also in prompts/packs/payments.toml:"), "{e}");
     }
 
     #[test]

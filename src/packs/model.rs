@@ -131,4 +131,8 @@ pub struct Pack {
     pub questions: Vec<Question>,
     /// Where it came from, for messages (`prompts/packs/payments.toml` or a path).
     pub source: String,
+    /// Line of the pack's `id`, and of each question's `id` (same order as `questions`),
+    /// for errors found when packs are combined.
+    pub id_line: usize,
+    pub question_lines: Vec<usize>,
 }
