@@ -105,6 +105,40 @@ impl Harness {
         self.posts(channel).into_iter().find(is_prompt).unwrap()
     }
 
+    /// Runs `/plan start` in the watched channel; returns its confirmation and the thread.
+    async fn start_by_command(&self, id: u64, title: &str, packs: &str) -> (Recorded, u64) {
+        let start = slash(
+            "start",
+            json!([{"name": "title", "type": 3, "value": title}, {"name": "packs", "type": 3, "value": packs}]),
+        );
+        self.fake.command(
+            id,
+            Caller {
+                channel: WATCHED,
+                user: ALICE,
+                perms: 0,
+            },
+            "plan",
+            start,
+            json!({}),
+        );
+        let started = self
+            .wait_response(id, "the start confirmation", |r| {
+                content(r).contains("started in")
+            })
+            .await;
+        let thread = self
+            .fake
+            .requests()
+            .into_iter()
+            .find(|r| r.path.ends_with("/threads"))
+            .expect("a thread was created");
+        (
+            started,
+            thread.response["id"].as_str().unwrap().parse().unwrap(),
+        )
+    }
+
     async fn wait_response(
         &self,
         id: u64,
@@ -591,38 +625,15 @@ async fn admin_commands_are_refused_to_members_without_manage_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_plan_command_works_and_export_attaches_the_summary() {
     let h = Harness::start(&[]).await;
-    let start = slash(
-        "start",
-        json!([{"name": "title", "type": 3, "value": "Bulk export"}, {"name": "packs", "type": 3, "value": "api"}]),
-    );
-    h.fake.command(
-        300_000_000_000_000_050,
-        Caller {
-            channel: WATCHED,
-            user: ALICE,
-            perms: 0,
-        },
-        "plan",
-        start,
-        json!({}),
-    );
-    let started = h
-        .wait_response(300_000_000_000_000_050, "started", |r| {
-            content(r).contains("Checklist “Bulk export” started")
-        })
+    let (started, thread) = h
+        .start_by_command(300_000_000_000_000_050, "Bulk export", "api")
         .await;
-    let thread: u64 = h
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r.path.ends_with("/threads"))
-        .unwrap()
-        .response["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
     assert!(content(&started).contains(&format!("<#{thread}>")));
+    assert!(
+        content(&started).contains("Checklist “Bulk export” started"),
+        "{}",
+        content(&started)
+    );
 
     let run = |id: u64, sub: &str, options: Value| {
         h.fake.command(
@@ -980,36 +991,14 @@ async fn a_status_longer_than_a_message_is_split_not_cut_or_failed() {
         .map(|p| p.id.clone())
         .collect::<Vec<_>>()
         .join(",");
-    let start = slash(
-        "start",
-        json!([{"name": "title", "type": 3, "value": "Everything"}, {"name": "packs", "type": 3, "value": all}]),
+    let (started, thread) = h
+        .start_by_command(300_000_000_000_000_090, "Everything", &all)
+        .await;
+    assert!(
+        content(&started).contains("with 130 questions"),
+        "{}",
+        content(&started)
     );
-    h.fake.command(
-        300_000_000_000_000_090,
-        Caller {
-            channel: WATCHED,
-            user: ALICE,
-            perms: 0,
-        },
-        "plan",
-        start,
-        json!({}),
-    );
-    h.wait_response(300_000_000_000_000_090, "started", |r| {
-        content(r).contains("with 130 questions")
-    })
-    .await;
-    let thread: u64 = h
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r.path.ends_with("/threads"))
-        .unwrap()
-        .response["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
     for p in h.posts(thread) {
         assert!(content(&p).chars().count() <= 2000);
         assert!(custom_ids(&p.body).len() <= 5);
@@ -1058,36 +1047,14 @@ async fn a_status_longer_than_a_message_is_split_not_cut_or_failed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_question_option_autocompletes_from_the_plan_in_this_channel() {
     let h = Harness::start(&[]).await;
-    let start = slash(
-        "start",
-        json!([{"name": "title", "type": 3, "value": "Refunds"}, {"name": "packs", "type": 3, "value": "payments"}]),
+    let (started, thread) = h
+        .start_by_command(300_000_000_000_000_100, "Refunds", "payments")
+        .await;
+    assert!(
+        content(&started).contains("“Refunds”"),
+        "{}",
+        content(&started)
     );
-    h.fake.command(
-        300_000_000_000_000_100,
-        Caller {
-            channel: WATCHED,
-            user: ALICE,
-            perms: 0,
-        },
-        "plan",
-        start,
-        json!({}),
-    );
-    h.wait_response(300_000_000_000_000_100, "started", |r| {
-        content(r).contains("started in")
-    })
-    .await;
-    let thread: u64 = h
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r.path.ends_with("/threads"))
-        .unwrap()
-        .response["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
     let typing = slash(
         "answer",
         json!([{"name": "question", "type": 3, "value": "refund", "focused": true}]),
