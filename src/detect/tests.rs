@@ -82,7 +82,10 @@ fn feature_talk_fires_and_other_talk_does_not() {
         (&["I would like to know why this returns null"], false),
         (&["I suggest you ask in the support channel"], false),
         // Issue-tracker titles: requests fire, bug reports do not.
-        (&["Feature request: support for exporting dashboards as PDF"], true),
+        (
+            &["Feature request: support for exporting dashboards as PDF"],
+            true,
+        ),
         (&["Add an option to disable telemetry"], true),
         (&["Allow configuring the retry backoff per queue"], true),
         (&["App crashes when opening settings on Android 14"], false),

@@ -1,0 +1,205 @@
+//! `/plancheck …`: setting plancheck up in a server (Manage Server only).
+
+use super::{finish, is_admin};
+use crate::discord::{Context, Error, channel, guild, user};
+use crate::error::Error as SvcError;
+use chrono::Utc;
+use serenity::all as sy;
+
+/// Set up plancheck in this server (Manage Server only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands("watch", "unwatch", "settings", "status")
+)]
+pub(super) async fn plancheck(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Watch a channel for feature discussions.
+#[poise::command(slash_command, guild_only)]
+async fn watch(
+    ctx: Context<'_>,
+    #[description = "The design channel to watch"]
+    #[rename = "channel"]
+    #[channel_types("Text")]
+    channel_arg: sy::ChannelId,
+) -> Result<(), Error> {
+    if !is_admin(ctx).await? {
+        return Ok(());
+    }
+    let g = guild(ctx.guild_id().expect("guild_only"));
+    let r = ctx
+        .data()
+        .service
+        .watch(g, channel(channel_arg), user(ctx.author().id), Utc::now())
+        .await
+        .map(|new| if new { format!("Watching <#{}>. I will offer a checklist when a feature discussion starts there.", channel_arg) } else { format!("<#{}> is already watched.", channel_arg) });
+    finish(ctx, r).await
+}
+
+/// Stop watching a channel.
+#[poise::command(slash_command, guild_only)]
+async fn unwatch(
+    ctx: Context<'_>,
+    #[description = "The channel to stop watching"]
+    #[rename = "channel"]
+    #[channel_types("Text")]
+    channel_arg: sy::ChannelId,
+) -> Result<(), Error> {
+    if !is_admin(ctx).await? {
+        return Ok(());
+    }
+    let g = guild(ctx.guild_id().expect("guild_only"));
+    let r = ctx
+        .data()
+        .service
+        .unwatch(g, channel(channel_arg))
+        .await
+        .map(|removed| {
+            if removed {
+                format!(
+                    "Stopped watching <#{}>. Stored plans are kept.",
+                    channel_arg
+                )
+            } else {
+                format!("<#{}> was not watched.", channel_arg)
+            }
+        });
+    finish(ctx, r).await
+}
+
+/// Change detection settings for this server.
+#[poise::command(slash_command, guild_only)]
+#[allow(clippy::too_many_arguments)] // poise: one parameter per slash-command option
+async fn settings(
+    ctx: Context<'_>,
+    #[description = "Score needed to prompt (higher = fewer prompts), 0.5 to 20"]
+    sensitivity: Option<f64>,
+    #[description = "How many recent messages count together, 1 to 50"] window_messages: Option<
+        u32,
+    >,
+    #[description = "How old (minutes) a message may be and still count, 1 to 1440"]
+    window_minutes: Option<u32>,
+    #[description = "Quiet minutes after a prompt, 0 to 10080"] cooldown_minutes: Option<u32>,
+    #[description = "Open checklists in threads"] use_threads: Option<bool>,
+    #[description = "A pack id to turn off"] disable_pack: Option<String>,
+    #[description = "A pack id to turn back on"] enable_pack: Option<String>,
+) -> Result<(), Error> {
+    if !is_admin(ctx).await? {
+        return Ok(());
+    }
+    let svc = &ctx.data().service;
+    let g = guild(ctx.guild_id().expect("guild_only"));
+    let r = async {
+        let mut s = svc.settings(g).await?;
+        if let Some(t) = sensitivity {
+            if !(0.5..=20.0).contains(&t) {
+                return Err(SvcError::user("sensitivity must be between 0.5 and 20"));
+            }
+            s.threshold = Some(t as f32);
+        }
+        if let Some(w) = window_messages {
+            if !(1..=50).contains(&w) {
+                return Err(SvcError::user("window_messages must be between 1 and 50"));
+            }
+            s.window_messages = Some(w as usize);
+        }
+        if let Some(m) = window_minutes {
+            if !(1..=1440).contains(&m) {
+                return Err(SvcError::user("window_minutes must be between 1 and 1440"));
+            }
+            s.window_minutes = Some(i64::from(m));
+        }
+        if let Some(c) = cooldown_minutes {
+            if c > 10080 {
+                return Err(SvcError::user(
+                    "cooldown_minutes must be at most 10080 (a week)",
+                ));
+            }
+            s.cooldown_minutes = Some(i64::from(c));
+        }
+        if let Some(t) = use_threads {
+            s.use_threads = t;
+        }
+        if let Some(p) = disable_pack {
+            s.disabled_packs.insert(p.trim().to_string());
+        }
+        if let Some(p) = enable_pack {
+            s.disabled_packs.remove(p.trim());
+        }
+        svc.save_settings(g, &s).await?;
+        settings_text(svc, g, &s).await
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+async fn settings_text(
+    svc: &crate::service::Service,
+    g: crate::ids::GuildId,
+    s: &crate::guild::GuildSettings,
+) -> Result<String, SvcError> {
+    let d = s.detector(svc.defaults());
+    let calibration = svc.calibration(g).await?;
+    let disabled: Vec<&str> = s.disabled_packs.iter().map(String::as_str).collect();
+    Ok(format!(
+        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · packs off: {}",
+        calibration.reason,
+        d.window_messages,
+        d.window_minutes,
+        d.cooldown_minutes,
+        if s.use_threads { "on" } else { "off" },
+        if disabled.is_empty() {
+            "none".to_string()
+        } else {
+            disabled.join(", ")
+        }
+    ))
+}
+
+/// Show watched channels, settings and recent prompts.
+#[poise::command(slash_command, guild_only)]
+async fn status(ctx: Context<'_>) -> Result<(), Error> {
+    if !is_admin(ctx).await? {
+        return Ok(());
+    }
+    let svc = &ctx.data().service;
+    let g = guild(ctx.guild_id().expect("guild_only"));
+    let r = async {
+        let s = svc.settings(g).await?;
+        let watched = svc.store().watched_in(g).await.map_err(SvcError::from)?;
+        let chans: Vec<String> = watched
+            .iter()
+            .map(|w| format!("<#{}>", w.channel.0))
+            .collect();
+        let recent = svc
+            .store()
+            .recent_detections(g, 50)
+            .await
+            .map_err(SvcError::from)?;
+        let dismissed = recent
+            .iter()
+            .filter(|d| d.outcome == crate::store::Outcome::Dismissed)
+            .count();
+        let started = recent
+            .iter()
+            .filter(|d| d.outcome == crate::store::Outcome::Started)
+            .count();
+        Ok(format!(
+            "Watching: {}\n{}\nLast {} prompts: {} started a checklist, {} marked not a feature.",
+            if chans.is_empty() {
+                "no channel yet — use /plancheck watch".to_string()
+            } else {
+                chans.join(", ")
+            },
+            settings_text(svc, g, &s).await?,
+            recent.len(),
+            started,
+            dismissed
+        ))
+    }
+    .await;
+    finish(ctx, r).await
+}

@@ -1,0 +1,287 @@
+//! `/plan …`: starting, answering, reviewing and exporting a checklist.
+
+use super::{act, finish};
+use crate::discord::{Context, Error, channel, checklist, guild, render};
+use crate::error::Error as SvcError;
+use crate::export::Format;
+use crate::store::PlanFilter;
+use chrono::Utc;
+use serenity::all as sy;
+
+/// Plan a feature: start, answer, review and export a checklist.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands(
+        "start",
+        "plan_status",
+        "next",
+        "answer",
+        "skip",
+        "reopen",
+        "export",
+        "close",
+        "list"
+    )
+)]
+pub(super) async fn plan(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Start a checklist by hand.
+#[poise::command(slash_command, guild_only)]
+async fn start(
+    ctx: Context<'_>,
+    #[description = "What the feature is, in a few words"] title: String,
+    #[description = "Pack ids, comma-separated (default: the four core packs)"] packs: Option<
+        String,
+    >,
+) -> Result<(), Error> {
+    ctx.defer().await?;
+    let svc = &ctx.data().service;
+    let g = guild(ctx.guild_id().expect("guild_only"));
+    let packs = packs.map(|p| {
+        p.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    });
+    let r = async {
+        let (plan, created) = svc
+            .start_plan(g, channel(ctx.channel_id()), &title, packs, &act(ctx))
+            .await?;
+        if !created {
+            return Ok(format!("Plan {} is already started.", plan.id));
+        }
+        let threads = svc.settings(g).await?.use_threads;
+        let opened = checklist::open(ctx.http(), svc, &plan, ctx.channel_id(), None, threads)
+            .await
+            .map_err(|e| SvcError::user(format!("cannot post the checklist: {e}")))?;
+        Ok(format!(
+            "Checklist “{}” started in <#{}> with {} questions.{}",
+            render::quote_user_text(&plan.title),
+            opened.target,
+            plan.questions.len(),
+            opened.notice.map(|n| format!("\n{n}")).unwrap_or_default()
+        ))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+/// Coverage per category and the critical questions still open.
+#[poise::command(slash_command, guild_only, rename = "status")]
+async fn plan_status(ctx: Context<'_>) -> Result<(), Error> {
+    let r = ctx
+        .data()
+        .service
+        .plan_in(channel(ctx.channel_id()))
+        .await
+        .map(|p| render::quote_user_text(&crate::plan::summary::status(&p)));
+    finish(ctx, r).await
+}
+
+/// The next question to answer (critical ones first).
+#[poise::command(slash_command, guild_only)]
+async fn next(ctx: Context<'_>) -> Result<(), Error> {
+    let r = ctx
+        .data()
+        .service
+        .plan_in(channel(ctx.channel_id()))
+        .await
+        .map(|p| match p.next_open() {
+            Some(q) => format!("{}\n_{}_", crate::plan::summary::question_line(q), q.why),
+            None => "Every question is answered or skipped.".to_string(),
+        });
+    finish(ctx, r).await
+}
+
+async fn autocomplete_question<'a>(
+    ctx: Context<'a>,
+    partial: &'a str,
+) -> sy::CreateAutocompleteResponse {
+    let Ok(p) = ctx.data().service.plan_in(channel(ctx.channel_id())).await else {
+        return sy::CreateAutocompleteResponse::new();
+    };
+    let needle = partial.to_lowercase();
+    let choices = p
+        .questions
+        .iter()
+        .filter(|q| {
+            needle.is_empty()
+                || q.text.to_lowercase().contains(&needle)
+                || format!("q{}", q.number).starts_with(&needle)
+        })
+        .take(25)
+        .map(|q| {
+            poise::serenity_prelude::AutocompleteChoice::new(
+                render::fit(&format!("Q{} {}", q.number, q.text), 100),
+                format!("Q{}", q.number),
+            )
+        })
+        .collect();
+    sy::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Answer (or revise) a question.
+#[poise::command(slash_command, guild_only)]
+async fn answer(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+    #[description = "Your answer"] text: String,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let c = svc.answer(p.id, &question, &text, &act(ctx)).await?;
+        let cov = c.plan.coverage();
+        Ok(format!(
+            "Recorded Q{}. {}% decided, {} critical open.",
+            c.question.number,
+            cov.percent(),
+            cov.critical_open
+        ))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+/// Skip a question, with the reason.
+#[poise::command(slash_command, guild_only)]
+async fn skip(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+    #[description = "Why it does not apply"] reason: String,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let c = svc.skip(p.id, &question, &reason, &act(ctx)).await?;
+        Ok(format!("Skipped Q{}.", c.question.number))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+/// Reopen an answered or skipped question.
+#[poise::command(slash_command, guild_only)]
+async fn reopen(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let c = svc.reopen(p.id, &question, &act(ctx)).await?;
+        Ok(format!("Reopened Q{}.", c.question.number))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+#[derive(Debug, poise::ChoiceParameter)]
+enum FormatChoice {
+    #[name = "markdown"]
+    Markdown,
+    #[name = "json"]
+    Json,
+    #[name = "csv"]
+    Csv,
+}
+
+/// The plan's summary as a file (Markdown pastes into a GitHub issue).
+#[poise::command(slash_command, guild_only)]
+async fn export(
+    ctx: Context<'_>,
+    #[description = "File format (default markdown)"] format: Option<FormatChoice>,
+) -> Result<(), Error> {
+    ctx.defer().await?;
+    let format = match format.unwrap_or(FormatChoice::Markdown) {
+        FormatChoice::Markdown => Format::Markdown,
+        FormatChoice::Json => Format::Json,
+        FormatChoice::Csv => Format::Csv,
+    };
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        svc.export(p.id, format).await
+    }
+    .await;
+    match r {
+        Ok((name, content)) => {
+            let file = sy::CreateAttachment::bytes(content.into_bytes(), name.clone());
+            ctx.send(
+                poise::CreateReply::default()
+                    .content(format!("Summary: `{name}`"))
+                    .attachment(file)
+                    .allowed_mentions(render::no_mentions()),
+            )
+            .await?;
+            Ok(())
+        }
+        Err(e) => finish(ctx, Err(e)).await,
+    }
+}
+
+/// Close the plan.
+#[poise::command(slash_command, guild_only)]
+async fn close(ctx: Context<'_>) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        svc.close(p.id, Utc::now()).await?;
+        let cov = p.coverage();
+        Ok(format!(
+            "Plan {} closed at {}% decided. `/plan export` still works here.",
+            p.id,
+            cov.percent()
+        ))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+/// Plans of this server.
+#[poise::command(slash_command, guild_only)]
+async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    let g = guild(ctx.guild_id().expect("guild_only"));
+    let r = ctx
+        .data()
+        .service
+        .list(
+            &PlanFilter {
+                guild: Some(g),
+                ..Default::default()
+            },
+            20,
+        )
+        .await
+        .map(|plans| {
+            if plans.is_empty() {
+                return "No plans yet.".to_string();
+            }
+            plans
+                .iter()
+                .map(|p| {
+                    let place = p.thread.unwrap_or(p.channel);
+                    format!(
+                        "• {} **{}** ({}, {}/{}) <#{}>",
+                        p.id,
+                        render::quote_user_text(&p.title),
+                        p.status.as_str(),
+                        p.decided,
+                        p.questions,
+                        place.0
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    finish(ctx, r).await
+}
