@@ -326,12 +326,7 @@ impl<W: Write> Session<'_, W> {
 
 /// The prompt as plain text.
 pub fn prompt_text(d: &Detection) -> String {
-    let why: Vec<String> = d
-        .evidence
-        .iter()
-        .filter(|e| e.polarity == crate::detect::Polarity::Intent)
-        .map(|e| format!("{} \"{}\"", e.family, e.matched))
-        .collect();
+    let why: Vec<String> = d.reasons(6).iter().map(|r| format!("\"{r}\"")).collect();
     let packs: Vec<String> = d
         .packs
         .iter()

@@ -242,6 +242,10 @@ async fn a_feature_discussion_in_a_watched_channel_gets_one_prompt_that_cannot_p
     let text = content(&prompt);
     assert!(text.contains("Payments"), "{text}");
     assert!(
+        text.contains("“We should add”") && text.contains("“it would be nice”"),
+        "the evidence is shown: {text}"
+    );
+    assert!(
         !text.contains("@everyone"),
         "typed mentions are neutralised: {text}"
     );

@@ -87,6 +87,28 @@ pub struct Detection {
     pub participants: Vec<UserId>,
 }
 
+impl Detection {
+    /// The words that made this a feature discussion, as people wrote them: distinct
+    /// phrases matched by feature cues, at most `max`, in the order they were said.
+    pub fn reasons(&self, max: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in self
+            .evidence
+            .iter()
+            .filter(|e| e.polarity == Polarity::Intent)
+        {
+            let phrase = e.matched.trim();
+            if !phrase.is_empty()
+                && !out.iter().any(|o| o.eq_ignore_ascii_case(phrase))
+                && out.len() < max
+            {
+                out.push(phrase.to_string());
+            }
+        }
+        out
+    }
+}
+
 /// A single message's score and the cues behind it: for each family that matched, its
 /// strongest cue `(index, weight)`. Where they matched is looked up only when a prompt
 /// is built ([`Detector::evidence`]), which keeps scoring free of per-cue searches.

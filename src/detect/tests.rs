@@ -218,6 +218,11 @@ fn a_detection_explains_itself() {
     );
     assert_eq!(det.packs[0].id, "payments");
     assert_eq!(det.title, "Refunds for card payments");
+    assert_eq!(
+        det.reasons(10),
+        vec!["We should add", "it would be nice", "option to"]
+    );
+    assert_eq!(det.reasons(1), vec!["We should add"]);
     for core in ["api", "data_model", "errors", "performance"] {
         assert!(
             det.packs.iter().any(|p| p.id == core),

@@ -1,7 +1,7 @@
 //! What the bot posts, built to fit Discord's limits and never ping anyone.
 
 use super::components::Component;
-use crate::detect::{Detection, Polarity};
+use crate::detect::Detection;
 use crate::ids::DetectionId;
 use crate::plan::{Plan, PlanQuestion, QuestionState};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton};
@@ -77,17 +77,9 @@ pub fn quote_user_text(s: &str) -> String {
 
 pub fn prompt_content(d: &Detection) -> String {
     let why: Vec<String> = d
-        .evidence
+        .reasons(6)
         .iter()
-        .filter(|e| e.polarity == Polarity::Intent)
-        .take(6)
-        .map(|e| {
-            format!(
-                "{} “{}”",
-                e.family.replace('_', " "),
-                quote_user_text(&fit(&e.matched, 60))
-            )
-        })
+        .map(|r| format!("“{}”", quote_user_text(&fit(r, 60))))
         .collect();
     let packs: Vec<String> = d
         .packs
