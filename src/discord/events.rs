@@ -1,11 +1,10 @@
 //! Gateway events: a table of contents that hands each event to the service.
 
 use super::components::Component;
-use super::{Data, Error, channel, checklist, guild, message, render, user};
+use super::{Data, Error, author, channel, checklist, guild, message, render, user};
 use crate::detect::ChatMessage;
 use crate::error::Error as SvcError;
 use crate::ids::PlanId;
-use crate::plan::Author;
 use crate::service::Act;
 use chrono::Utc;
 use serenity::all as sy;
@@ -25,13 +24,6 @@ pub async fn handle(
             interaction: sy::Interaction::Modal(m),
         } => on_modal(ctx, data, m).await,
         _ => Ok(()),
-    }
-}
-
-fn author(u: &sy::User) -> Author {
-    Author {
-        id: user(u.id),
-        name: u.global_name.clone().unwrap_or_else(|| u.name.clone()),
     }
 }
 

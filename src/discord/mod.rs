@@ -44,6 +44,14 @@ pub(crate) fn message(id: sy::MessageId) -> MessageId {
     MessageId(id.get())
 }
 
+/// Who did something, as plans record it: the display name people see, else the username.
+pub(crate) fn author(u: &sy::User) -> crate::plan::Author {
+    crate::plan::Author {
+        id: user(u.id),
+        name: u.global_name.clone().unwrap_or_else(|| u.name.clone()),
+    }
+}
+
 /// Runs the bot until SIGINT/SIGTERM, then closes the database.
 pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result<()> {
     let service = Arc::new(service);

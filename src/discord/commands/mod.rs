@@ -4,10 +4,9 @@
 mod admin;
 mod plan;
 
-use super::{Context, Data, Error, render, user};
+use super::{Context, Data, Error, author, render};
 use crate::error::Error as SvcError;
 use crate::ids::MessageId;
-use crate::plan::Author;
 use crate::service::Act;
 use chrono::Utc;
 
@@ -67,12 +66,8 @@ pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
 }
 
 fn act(ctx: Context<'_>) -> Act {
-    let u = ctx.author();
     Act {
-        author: Author {
-            id: user(u.id),
-            name: u.global_name.clone().unwrap_or_else(|| u.name.clone()),
-        },
+        author: author(ctx.author()),
         at: Utc::now(),
         source: MessageId(ctx.id()),
     }
