@@ -49,6 +49,8 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DetectionConfig {
+    /// A detection-cue file to use instead of the shipped `prompts/detection.toml`.
+    pub cues_file: Option<PathBuf>,
     pub threshold: f32,
     pub window_messages: usize,
     pub window_minutes: i64,
@@ -82,6 +84,7 @@ impl Default for DetectionConfig {
     fn default() -> Self {
         let d = detect::Settings::default();
         DetectionConfig {
+            cues_file: None,
             threshold: d.threshold,
             window_messages: d.window_messages,
             window_minutes: d.window_minutes,

@@ -46,8 +46,12 @@ fn load_packs(cfg: &Config) -> Result<Arc<PackSet>> {
         })
 }
 
-fn load_cues() -> Result<Arc<CompiledCues>> {
-    CompiledCues::shipped().map(Arc::new).map_err(|errors| {
+fn load_cues(cfg: &Config) -> Result<Arc<CompiledCues>> {
+    let compiled = match &cfg.detection.cues_file {
+        Some(path) => CompiledCues::parse(&path.display().to_string(), &read(path)?),
+        None => CompiledCues::shipped(),
+    };
+    compiled.map(Arc::new).map_err(|errors| {
         let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
         anyhow::anyhow!("problems in detection cues:\n{}", list.join("\n"))
     })
@@ -55,7 +59,7 @@ fn load_cues() -> Result<Arc<CompiledCues>> {
 
 async fn service(cfg: &Config) -> Result<Service> {
     let packs = load_packs(cfg)?;
-    let cues = load_cues()?;
+    let cues = load_cues(cfg)?;
     let store = Store::open(&cfg.database)
         .await
         .with_context(|| format!("cannot open the database {}", cfg.database.display()))?;
@@ -96,7 +100,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let rows = eval::parse(&name, &read(&file)?)?;
             let packs = load_packs(&cfg)?;
             let settings = cfg.detector_defaults();
-            let mut detector = Detector::new(load_cues()?, Arc::new(PackRanker::new(&packs)));
+            let mut detector = Detector::new(load_cues(&cfg)?, Arc::new(PackRanker::new(&packs)));
             let peaks = eval::peaks(&rows, &mut detector, &settings);
             let report = eval::report_at(&rows, &peaks, settings.threshold);
             if json {
@@ -145,7 +149,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Packs { check } => {
             let packs = load_packs(&cfg)?;
-            load_cues()?;
+            load_cues(&cfg)?;
             if check {
                 println!(
                     "ok: {} packs, {} questions",
@@ -235,7 +239,7 @@ fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
     let name = file.display().to_string();
     let t = transcript::parse(&name, &read(file)?)?;
     let packs = load_packs(cfg)?;
-    let mut detector = Detector::new(load_cues()?, Arc::new(PackRanker::new(&packs)));
+    let mut detector = Detector::new(load_cues(cfg)?, Arc::new(PackRanker::new(&packs)));
     let settings: detect::Settings = cfg.detector_defaults();
     let mut count = 0;
     for (index, (author, msg)) in t.messages.iter().enumerate() {

@@ -380,3 +380,62 @@ fn invite_url_asks_for_exactly_the_needed_permissions() {
         "https://discord.com/oauth2/authorize?client_id=1234&scope=bot+applications.commands&permissions=309237763136"
     );
 }
+
+#[test]
+fn a_custom_cue_file_is_used_and_its_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cues = dir.path().join("cues.toml");
+    std::fs::write(
+        &cues,
+        "[[intent]]\nfamily = \"x\"\npattern = 'zebra crossing'\nweight = 3.0\n",
+    )
+    .unwrap();
+    let cfg = dir.path().join("plancheck.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[detection]\ncues_file = {:?}\n",
+            cues.display().to_string()
+        ),
+    )
+    .unwrap();
+    let log = dir.path().join("chat.txt");
+    std::fs::write(
+        &log,
+        "ana: we need a zebra crossing\nbo: we should add refunds, it would be nice\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "scan",
+            log.to_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let prompts: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(prompts.len(), 1, "only the custom cue fires: {prompts:?}");
+    assert_eq!(prompts[0]["message_index"], 0);
+
+    std::fs::write(
+        &cues,
+        "[[intent]]\nfamily = \"x\"\npattern = 'zebra ('\nweight = 3.0\n",
+    )
+    .unwrap();
+    let bad = bin()
+        .args(["--config", cfg.to_str().unwrap(), "packs", "--check"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains(&format!("{}:3: intent[0].pattern", cues.display())),
+        "{}",
+        text(&bad.stderr)
+    );
+}
