@@ -92,7 +92,10 @@ fn feature_talk_fires_and_other_talk_does_not() {
         (&["Login button does not work in Safari"], false),
         (&["Build fails on Windows with MSVC"], false),
         (&["Are there any plans to support Postgres 16?"], true),
-        (&["As an admin, I want to export audit logs so that I can answer auditors"], true),
+        (
+            &["As an admin, I want to export audit logs so that I can answer auditors"],
+            true,
+        ),
         (&["Currently there is no way to rename a workspace"], true),
     ];
     for (texts, expected) in table {
