@@ -1,6 +1,6 @@
 //! `/plancheck …`: setting plancheck up in a server (Manage Server only).
 
-use super::{finish, is_admin};
+use super::{finish, manage_server};
 use crate::discord::{Context, Error, channel, guild, user};
 use crate::error::Error as SvcError;
 use chrono::Utc;
@@ -11,6 +11,7 @@ use serenity::all as sy;
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
+    check = "manage_server",
     subcommands("watch", "unwatch", "settings", "status")
 )]
 pub(super) async fn plancheck(_ctx: Context<'_>) -> Result<(), Error> {
@@ -26,9 +27,6 @@ async fn watch(
     #[channel_types("Text")]
     channel_arg: sy::ChannelId,
 ) -> Result<(), Error> {
-    if !is_admin(ctx).await? {
-        return Ok(());
-    }
     let g = guild(ctx.guild_id().expect("guild_only"));
     let r = ctx
         .data()
@@ -48,9 +46,6 @@ async fn unwatch(
     #[channel_types("Text")]
     channel_arg: sy::ChannelId,
 ) -> Result<(), Error> {
-    if !is_admin(ctx).await? {
-        return Ok(());
-    }
     let g = guild(ctx.guild_id().expect("guild_only"));
     let r = ctx
         .data()
@@ -87,9 +82,6 @@ async fn settings(
     #[description = "A pack id to turn off"] disable_pack: Option<String>,
     #[description = "A pack id to turn back on"] enable_pack: Option<String>,
 ) -> Result<(), Error> {
-    if !is_admin(ctx).await? {
-        return Ok(());
-    }
     let svc = &ctx.data().service;
     let g = guild(ctx.guild_id().expect("guild_only"));
     let r = async {
@@ -162,9 +154,6 @@ async fn settings_text(
 /// Show watched channels, settings and recent prompts.
 #[poise::command(slash_command, guild_only)]
 async fn status(ctx: Context<'_>) -> Result<(), Error> {
-    if !is_admin(ctx).await? {
-        return Ok(());
-    }
     let svc = &ctx.data().service;
     let g = guild(ctx.guild_id().expect("guild_only"));
     let r = async {

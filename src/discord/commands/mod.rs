@@ -32,36 +32,44 @@ async fn finish(ctx: Context<'_>, r: Result<String, SvcError>) -> Result<(), Err
     match r {
         Ok(text) => say(ctx, text, false).await,
         Err(SvcError::User(msg)) => say(ctx, msg, true).await,
-        Err(e) => {
-            let id = ctx.id();
-            tracing::error!(error = ?e, interaction = id, command = %ctx.command().qualified_name, "command failed");
+        Err(e) => apologise(ctx, &e).await,
+    }
+}
+
+/// The internal-failure tier: the cause goes to the log, the user gets an id to quote.
+async fn apologise(ctx: Context<'_>, error: &(dyn std::fmt::Debug + Sync)) -> Result<(), Error> {
+    let id = ctx.id();
+    tracing::error!(error = ?error, interaction = id, command = %ctx.command().qualified_name, "command failed");
+    say(
+        ctx,
+        format!("Sorry, something went wrong (ref {id})."),
+        true,
+    )
+    .await
+}
+
+pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
+    let result = match err {
+        poise::FrameworkError::Command { error, ctx, .. } => apologise(ctx, &error).await,
+        poise::FrameworkError::CommandCheckFailed {
+            error: None, ctx, ..
+        } => {
             say(
                 ctx,
-                format!("Sorry, something went wrong (ref {id})."),
+                "Only members with **Manage Server** can change plancheck's settings.",
                 true,
             )
             .await
         }
-    }
-}
-
-pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
-    match err {
-        poise::FrameworkError::Command { error, ctx, .. } => {
-            let id = ctx.id();
-            tracing::error!(error = ?error, interaction = id, "command failed");
-            let _ = say(
-                ctx,
-                format!("Sorry, something went wrong (ref {id})."),
-                true,
-            )
-            .await;
-        }
-        other => {
-            if let Err(e) = poise::builtins::on_error(other).await {
-                tracing::error!(error = %e, "error while handling an error");
-            }
-        }
+        poise::FrameworkError::CommandCheckFailed {
+            error: Some(error),
+            ctx,
+            ..
+        } => apologise(ctx, &error).await,
+        other => poise::builtins::on_error(other).await.map_err(Error::from),
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "error while handling an error");
     }
 }
 
@@ -73,20 +81,12 @@ fn act(ctx: Context<'_>) -> Act {
     }
 }
 
-/// Members need Manage Server (Administrator implies it).
-async fn is_admin(ctx: Context<'_>) -> Result<bool, Error> {
+/// The check on `/plancheck` (poise runs a parent's checks for every subcommand): members
+/// need Manage Server, and Administrator implies it. Refusals are answered in `on_error`.
+async fn manage_server(ctx: Context<'_>) -> Result<bool, Error> {
     let perms = match ctx {
         poise::Context::Application(a) => a.interaction.member.as_ref().and_then(|m| m.permissions),
         poise::Context::Prefix(_) => None,
     };
-    let ok = perms.is_some_and(|p| p.manage_guild() || p.administrator());
-    if !ok {
-        say(
-            ctx,
-            "Only members with **Manage Server** can change plancheck's settings.",
-            true,
-        )
-        .await?;
-    }
-    Ok(ok)
+    Ok(perms.is_some_and(|p| p.manage_guild() || p.administrator()))
 }
