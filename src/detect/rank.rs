@@ -40,12 +40,10 @@ pub const MIN_PACK_SCORE: f32 = 2.0;
 
 impl PackRanker {
     pub fn new(packs: &PackSet) -> PackRanker {
-        let mut patterns = Vec::new();
         let mut owners = Vec::new();
         let mut list = Vec::new();
         for (pi, pack) in packs.iter().enumerate() {
             for (ci, cue) in pack.cues.iter().enumerate() {
-                patterns.push(cue.regex.as_str().to_string());
                 owners.push((pi, cue.weight, ci));
             }
             list.push(RankerPack {
@@ -56,10 +54,9 @@ impl PackRanker {
                 regexes: pack.cues.iter().map(|c| c.regex.clone()).collect(),
             });
         }
-        let set = crate::packs::cue_set(patterns.iter().map(String::as_str))
-            .expect("PackSet::new checked that all cues compile together");
         PackRanker {
-            set,
+            // Compiled once by the pack set, in the same pack-then-cue order as `owners`.
+            set: packs.cue_set().clone(),
             owners,
             packs: list,
         }

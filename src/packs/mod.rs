@@ -11,8 +11,8 @@ pub use model::{Category, Cue, Pack, PackKind, Question};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Compiles pack cues into one set, as the ranker does (also used to validate a pack set).
-pub(crate) fn cue_set<'a>(
+/// Compiles pack cues into one case-insensitive set.
+fn cue_set<'a>(
     patterns: impl IntoIterator<Item = &'a str>,
 ) -> Result<regex::RegexSet, regex::Error> {
     regex::RegexSetBuilder::new(patterns)
@@ -27,6 +27,7 @@ pub(crate) fn cue_set<'a>(
 pub struct PackSet {
     packs: Vec<Pack>,
     by_id: HashMap<String, usize>,
+    cues: regex::RegexSet,
 }
 
 impl PackSet {
@@ -68,25 +69,33 @@ impl PackSet {
                 }
             }
         }
-        // Ranking compiles every cue into one set; check here that it fits, so a server's
-        // packs fail at load with a message instead of at the first prompt.
+        // Every cue of every pack, compiled once into one set for ranking (in pack order,
+        // cue order). Compiling it here makes a server's oversized packs fail at load.
         let patterns: Vec<&str> = packs
             .iter()
             .flat_map(|p| p.cues.iter().map(|c| c.regex.as_str()))
             .collect();
-        if let Err(e) = cue_set(patterns) {
-            errors.push(PackError::at(
-                "packs",
-                0,
-                "cues",
-                format!("all pack cues together do not compile: {e}"),
-            ));
+        let cues = match cue_set(patterns) {
+            Ok(set) => Some(set),
+            Err(e) => {
+                errors.push(PackError::at(
+                    "packs",
+                    0,
+                    "cues",
+                    format!("all pack cues together do not compile: {e}"),
+                ));
+                None
+            }
+        };
+        match cues {
+            Some(cues) if errors.is_empty() => Ok(PackSet { packs, by_id, cues }),
+            _ => Err(errors),
         }
-        if errors.is_empty() {
-            Ok(PackSet { packs, by_id })
-        } else {
-            Err(errors)
-        }
+    }
+
+    /// All cues of all packs as one set, in pack order then cue order.
+    pub fn cue_set(&self) -> &regex::RegexSet {
+        &self.cues
     }
 
     /// The packs shipped inside the binary.
