@@ -270,10 +270,6 @@ impl Detector {
     pub fn forget(&mut self, channel: ChannelId) {
         self.channels.remove(&channel);
     }
-
-    pub fn ranker(&self) -> &PackRanker {
-        &self.ranker
-    }
 }
 
 fn build_detection(

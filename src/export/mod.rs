@@ -19,8 +19,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
-
     pub fn parse(s: &str) -> Option<Format> {
         match s.trim().to_ascii_lowercase().as_str() {
             "md" | "markdown" => Some(Format::Markdown),
@@ -35,14 +33,6 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
-        }
-    }
-
-    pub fn mime(self) -> &'static str {
-        match self {
-            Format::Markdown => "text/markdown",
-            Format::Json => "application/json",
-            Format::Csv => "text/csv",
         }
     }
 }

@@ -61,10 +61,6 @@ impl Service {
         }
     }
 
-    pub fn packs(&self) -> &PackSet {
-        &self.packs
-    }
-
     pub fn store(&self) -> &Store {
         &self.store
     }
