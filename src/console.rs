@@ -115,11 +115,9 @@ impl<W: Write> Session<'_, W> {
         if let Some(cmd) = line.strip_prefix('/') {
             return self.command(cmd).await;
         }
-        let (name, text) = match line.split_once(": ") {
-            Some((n, t)) if !n.contains(char::is_whitespace) && n.len() <= 32 => {
-                (n.to_string(), t.to_string())
-            }
-            _ => ("you".to_string(), line.to_string()),
+        let (name, text) = match crate::transcript::split_author(line) {
+            Some((n, t)) => (n.to_string(), t.to_string()),
+            None => ("you".to_string(), line.to_string()),
         };
         let author = self.author(&name);
         let msg = ChatMessage {

@@ -96,6 +96,15 @@ fn parse_dce(file: &str, src: &str) -> Result<Transcript, TranscriptError> {
     })
 }
 
+/// Splits `name: text` when the part before `": "` looks like a name (one or two words,
+/// at most 32 bytes); shared by plain logs and the console.
+pub fn split_author(line: &str) -> Option<(&str, &str)> {
+    let (name, text) = line.split_once(": ")?;
+    let name = name.trim();
+    (!name.is_empty() && name.len() <= 32 && name.split_whitespace().count() <= 2)
+        .then_some((name, text))
+}
+
 /// Plain logs: `author: text` a line (a `[time]` prefix is allowed and ignored); a line
 /// without an author continues the previous message. Messages are taken a minute apart.
 fn parse_plain(src: &str) -> Transcript {
@@ -114,12 +123,7 @@ fn parse_plain(src: &str) -> Transcript {
         } else {
             line
         };
-        let split = body.split_once(": ").filter(|(a, _)| {
-            let a = a.trim();
-            !a.is_empty() && a.len() <= 32 && !a.contains(char::is_whitespace)
-                || a.split_whitespace().count() <= 2 && a.len() <= 32
-        });
-        match split {
+        match split_author(body) {
             Some((author, text)) => {
                 let author = author.trim().to_string();
                 let next = authors.len() as u64 + 1;
@@ -184,6 +188,15 @@ mod tests {
         assert_eq!(t.messages[1].0, "bo");
         assert_ne!(t.messages[0].1.author, t.messages[1].1.author);
         assert!(t.messages[1].1.at > t.messages[0].1.at);
+    }
+
+    #[test]
+    fn only_short_names_before_a_colon_are_authors() {
+        assert_eq!(split_author("ana: hi"), Some(("ana", "hi")));
+        assert_eq!(split_author("Ana Lopez: hi"), Some(("Ana Lopez", "hi")));
+        assert_eq!(split_author(": hi"), None);
+        assert_eq!(split_author("the plan is simple: add refunds"), None);
+        assert_eq!(split_author("no colon here"), None);
     }
 
     #[test]

@@ -159,6 +159,9 @@ impl Hasher for IdHasher {
 
 type ChannelMap = HashMap<ChannelId, ChannelState, BuildHasherDefault<IdHasher>>;
 
+/// A message names the topic (for the title) when its feature cues are at least this strong.
+const TITLE_MIN_INTENT: f32 = 1.5;
+
 /// Most a single message can add to the window; one enthusiastic line is not a discussion.
 const MESSAGE_CAP: f32 = 4.0;
 /// Least a single message can take away; one stack trace does not erase a discussion.
@@ -288,7 +291,7 @@ fn build_detection(
     let title = state
         .entries
         .iter()
-        .filter(|e| e.score.intent >= 1.5)
+        .filter(|e| e.score.intent >= TITLE_MIN_INTENT)
         .map(|e| title::guess(&e.text, cue_end(cues, &e.text, &e.score)))
         .find(|t| t.split_whitespace().count() >= 3)
         .unwrap_or_else(|| {
