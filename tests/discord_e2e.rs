@@ -105,6 +105,45 @@ impl Harness {
         self.posts(channel).into_iter().find(is_prompt).unwrap()
     }
 
+    /// Runs `/plancheck SUB` in another channel, from a member with `perms`. Channel options
+    /// are resolved the way Discord sends them.
+    fn admin(&self, id: u64, perms: u64, sub: &str, options: Value) {
+        let mut channels = serde_json::Map::new();
+        for o in options
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| o["type"] == json!(7))
+        {
+            let cid = o["value"].as_str().unwrap().to_string();
+            channels.insert(
+                cid.clone(),
+                json!({"id": cid, "name": "design", "type": 0, "permissions": "0"}),
+            );
+        }
+        let from = Caller {
+            channel: OTHER,
+            user: ALICE,
+            perms,
+        };
+        self.fake.command(
+            id,
+            from,
+            "plancheck",
+            slash(sub, options),
+            json!({"channels": channels}),
+        );
+    }
+
+    async fn is_watched(&self, channel: u64) -> bool {
+        self.store()
+            .await
+            .watched(ChannelId(channel))
+            .await
+            .unwrap()
+            .is_some()
+    }
+
     /// Runs `/plan start` in the watched channel; returns its confirmation and the thread.
     async fn start_by_command(&self, id: u64, title: &str, packs: &str) -> (Recorded, u64) {
         let start = slash(
@@ -507,110 +546,40 @@ async fn a_modal_records_several_answers_and_a_reply_records_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_commands_are_refused_to_members_without_manage_server() {
     let h = Harness::start(&[]).await;
-    let resolved = json!({"channels": {WATCHED.to_string(): {"id": WATCHED.to_string(), "name": "design", "type": 0, "permissions": "0"}}});
-    let watch = slash(
-        "watch",
-        json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]),
-    );
-    h.fake.command(
-        300_000_000_000_000_040,
-        Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms: 0,
-        },
-        "plancheck",
-        watch.clone(),
-        resolved.clone(),
-    );
+    let channel = json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]);
+    h.admin(300_000_000_000_000_040, 0, "watch", channel.clone());
     let r = h
         .wait_response(300_000_000_000_000_040, "a refusal", |r| {
             content(r).contains("Manage Server")
         })
         .await;
     assert_eq!(r.body["data"]["flags"], json!(64));
-    assert!(
-        h.store()
-            .await
-            .watched(ChannelId(WATCHED))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!h.is_watched(WATCHED).await);
 
-    h.fake.command(
-        300_000_000_000_000_041,
-        Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms: ADMINISTRATOR,
-        },
-        "plancheck",
-        watch,
-        resolved,
-    );
+    h.admin(300_000_000_000_000_041, ADMINISTRATOR, "watch", channel);
     h.wait_response(300_000_000_000_000_041, "watching", |r| {
         content(r).contains("Watching")
     })
     .await;
-    assert!(
-        h.store()
-            .await
-            .watched(ChannelId(WATCHED))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(h.is_watched(WATCHED).await);
 
-    let settings = slash(
-        "settings",
-        json!([{"name": "sensitivity", "type": 10, "value": 4.5}, {"name": "use_threads", "type": 5, "value": false}, {"name": "window_minutes", "type": 4, "value": 45}]),
-    );
-    h.fake.command(
-        300_000_000_000_000_042,
-        Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms: MANAGE_GUILD,
-        },
-        "plancheck",
-        settings,
-        json!({}),
-    );
+    let settings = json!([{"name": "sensitivity", "type": 10, "value": 4.5}, {"name": "use_threads", "type": 5, "value": false}, {"name": "window_minutes", "type": 4, "value": 45}]);
+    h.admin(300_000_000_000_000_042, MANAGE_GUILD, "settings", settings);
     h.wait_response(300_000_000_000_000_042, "settings", |r| {
         content(r).contains("Sensitivity (threshold): 4.50, set by hand")
     })
     .await;
-    let bad = slash(
+    h.admin(
+        300_000_000_000_000_043,
+        MANAGE_GUILD,
         "settings",
         json!([{"name": "sensitivity", "type": 10, "value": 99.0}]),
-    );
-    h.fake.command(
-        300_000_000_000_000_043,
-        Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms: MANAGE_GUILD,
-        },
-        "plancheck",
-        bad,
-        json!({}),
     );
     h.wait_response(300_000_000_000_000_043, "a range error", |r| {
         content(r).contains("between 0.5 and 20")
     })
     .await;
-    h.fake.command(
-        300_000_000_000_000_044,
-        Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms: MANAGE_GUILD,
-        },
-        "plancheck",
-        slash("status", json!([])),
-        json!({}),
-    );
+    h.admin(300_000_000_000_000_044, MANAGE_GUILD, "status", json!([]));
     h.wait_response(300_000_000_000_000_044, "status", |r| {
         content(r).contains(&format!("<#{WATCHED}>"))
     })
@@ -903,35 +872,19 @@ async fn without_thread_permission_the_checklist_goes_in_the_channel_with_a_noti
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unwatch_stops_prompts_in_that_channel() {
-    let h = Harness::start(&[WATCHED]).await;
-    let resolved = json!({"channels": {WATCHED.to_string(): {"id": WATCHED.to_string(), "name": "design", "type": 0, "permissions": "0"}}});
-    let unwatch = slash(
-        "unwatch",
-        json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]),
-    );
-    h.fake.command(
-        300_000_000_000_000_080,
-        Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms: MANAGE_GUILD,
-        },
-        "plancheck",
-        unwatch,
-        resolved,
-    );
+    let h = Harness::start(&[WATCHED, SECOND]).await;
+    let channel = json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]);
+    h.admin(300_000_000_000_000_080, MANAGE_GUILD, "unwatch", channel);
     h.wait_response(300_000_000_000_000_080, "unwatched", |r| {
         content(r).contains("Stopped watching")
     })
     .await;
-    assert!(
-        h.store()
-            .await
-            .watched(ChannelId(WATCHED))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!h.is_watched(WATCHED).await);
+    // A feature discussion there, then a marker in a channel still watched.
+    h.fake
+        .message_create(500_000_000_000_000_080, WATCHED, ALICE, FEATURE);
+    h.prompt(SECOND, 500_000_000_000_000_081).await;
+    assert_eq!(prompts_in(&h.fake.requests(), WATCHED), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
