@@ -180,43 +180,33 @@ impl Config {
     }
 
     fn validate(&self, place: &str) -> Result<(), ConfigError> {
+        use crate::guild::{
+            COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range,
+        };
         let d = &self.detection;
-        if !(d.threshold.is_finite() && d.threshold > 0.0 && d.threshold <= 50.0) {
-            return Err(err(
-                place,
-                format!(
-                    "detection.threshold = {} must be above 0 and at most 50",
-                    d.threshold
-                ),
-            ));
-        }
-        if !(1..=50).contains(&d.window_messages) {
-            return Err(err(
-                place,
-                format!(
-                    "detection.window_messages = {} must be 1 to 50",
-                    d.window_messages
-                ),
-            ));
-        }
-        if !(1..=1440).contains(&d.window_minutes) {
-            return Err(err(
-                place,
-                format!(
-                    "detection.window_minutes = {} must be 1 to 1440",
-                    d.window_minutes
-                ),
-            ));
-        }
-        if !(0..=10080).contains(&d.cooldown_minutes) {
-            return Err(err(
-                place,
-                format!(
-                    "detection.cooldown_minutes = {} must be 0 to 10080 (a week)",
-                    d.cooldown_minutes
-                ),
-            ));
-        }
+        check_range("detection.threshold", d.threshold, &THRESHOLD)
+            .and_then(|()| {
+                check_range(
+                    "detection.window_messages",
+                    d.window_messages,
+                    &WINDOW_MESSAGES,
+                )
+            })
+            .and_then(|()| {
+                check_range(
+                    "detection.window_minutes",
+                    d.window_minutes,
+                    &WINDOW_MINUTES,
+                )
+            })
+            .and_then(|()| {
+                check_range(
+                    "detection.cooldown_minutes",
+                    d.cooldown_minutes,
+                    &COOLDOWN_MINUTES,
+                )
+            })
+            .map_err(|m| err(place, m))?;
         if let Some(p) = &self.discord.rest_proxy {
             if !(p.starts_with("http://") || p.starts_with("https://")) || p.len() < 10 {
                 return Err(err(

@@ -2,6 +2,31 @@
 
 use crate::detect;
 use std::collections::BTreeSet;
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+
+/// Allowed values, shared by the config file and `/plancheck settings`.
+pub const THRESHOLD: RangeInclusive<f32> = 0.5..=20.0;
+pub const WINDOW_MESSAGES: RangeInclusive<usize> = 1..=50;
+pub const WINDOW_MINUTES: RangeInclusive<i64> = 1..=1440;
+pub const COOLDOWN_MINUTES: RangeInclusive<i64> = 0..=10080;
+
+/// `Ok` when `value` is in `range`, else a message naming the setting and the range.
+pub fn check_range<T: PartialOrd + Display>(
+    name: &str,
+    value: T,
+    range: &RangeInclusive<T>,
+) -> Result<(), String> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name} = {value} must be between {} and {}",
+            range.start(),
+            range.end()
+        ))
+    }
+}
 
 /// What an admin set for one server; `None` means "the configured default".
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -22,6 +47,23 @@ impl GuildSettings {
         }
     }
 
+    /// Checks every value a server set; the message names the first that is out of range.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(t) = self.threshold {
+            check_range("sensitivity", t, &THRESHOLD)?;
+        }
+        if let Some(w) = self.window_messages {
+            check_range("window_messages", w, &WINDOW_MESSAGES)?;
+        }
+        if let Some(m) = self.window_minutes {
+            check_range("window_minutes", m, &WINDOW_MINUTES)?;
+        }
+        if let Some(c) = self.cooldown_minutes {
+            check_range("cooldown_minutes", c, &COOLDOWN_MINUTES)?;
+        }
+        Ok(())
+    }
+
     /// The detector settings for this server, over the configured defaults.
     pub fn detector(&self, defaults: &detect::Settings) -> detect::Settings {
         detect::Settings {
@@ -37,6 +79,37 @@ impl GuildSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_settings_name_the_setting_and_the_range() {
+        let ok = GuildSettings {
+            threshold: Some(20.0),
+            cooldown_minutes: Some(0),
+            ..GuildSettings::new()
+        };
+        assert_eq!(ok.validate(), Ok(()));
+        let bad = GuildSettings {
+            threshold: Some(99.0),
+            ..GuildSettings::new()
+        };
+        assert_eq!(
+            bad.validate(),
+            Err("sensitivity = 99 must be between 0.5 and 20".to_string())
+        );
+        let nan = GuildSettings {
+            threshold: Some(f32::NAN),
+            ..GuildSettings::new()
+        };
+        assert!(nan.validate().is_err());
+        let bad = GuildSettings {
+            window_minutes: Some(0),
+            ..GuildSettings::new()
+        };
+        assert_eq!(
+            bad.validate(),
+            Err("window_minutes = 0 must be between 1 and 1440".to_string())
+        );
+    }
 
     #[test]
     fn unset_values_fall_back_to_the_defaults() {

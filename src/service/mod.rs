@@ -348,6 +348,7 @@ impl Service {
     }
 
     pub async fn save_settings(&self, guild: GuildId, s: &GuildSettings) -> Result<()> {
+        s.validate().map_err(Error::User)?;
         for p in &s.disabled_packs {
             if self.packs.get(p).is_none() {
                 return Err(Error::user(format!("unknown pack '{p}'")));
