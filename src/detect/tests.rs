@@ -97,6 +97,13 @@ fn feature_talk_fires_and_other_talk_does_not() {
             true,
         ),
         (&["Currently there is no way to rename a workspace"], true),
+        // Asking whether a capability already exists.
+        (
+            &["is there something like a soft delete for projects already?"],
+            true,
+        ),
+        (&["do we have anything for rate limiting per tenant?"], true),
+        (&["is there something wrong with my config?"], false),
     ];
     for (texts, expected) in table {
         assert_eq!(fires(texts), *expected, "{texts:?}");
