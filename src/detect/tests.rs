@@ -104,6 +104,16 @@ fn feature_talk_fires_and_other_talk_does_not() {
         ),
         (&["do we have anything for rate limiting per tenant?"], true),
         (&["is there something wrong with my config?"], false),
+        // Offering an idea, or judging one as a sensible addition.
+        (
+            &["I want to float an idea: per-tenant API keys with scopes"],
+            true,
+        ),
+        (
+            &["an audit trail would be a sensible addition to the admin API"],
+            true,
+        ),
+        (&["any idea why the build hangs?"], false),
     ];
     for (texts, expected) in table {
         assert_eq!(fires(texts), *expected, "{texts:?}");
