@@ -58,16 +58,8 @@ impl CompiledCues {
     }
 
     pub fn parse(file: &str, src: &str) -> Result<CompiledCues, Vec<PackError>> {
-        use crate::packs::{compile_cue, line_of};
-        let raw: RawFile = toml::from_str(src).map_err(|e| {
-            let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
-            vec![PackError::at(
-                file,
-                line,
-                "",
-                e.message().trim().to_string(),
-            )]
-        })?;
+        use crate::packs::{compile_cue, line_of, parse_toml};
+        let raw: RawFile = parse_toml(file, src)?;
         let mut errors = Vec::new();
         let mut patterns = Vec::new();
         let mut regexes = Vec::new();

@@ -96,6 +96,22 @@ pub(crate) fn line_of(src: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Parses a TOML file into `T`; a syntax or shape error names the file and line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    src: &str,
+) -> Result<T, Vec<PackError>> {
+    toml::from_str(src).map_err(|e| {
+        let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
+        vec![PackError::at(
+            file,
+            line,
+            "",
+            e.message().trim().to_string(),
+        )]
+    })
+}
+
 /// Compiles one cue pattern within the size limits, case-insensitively.
 pub(crate) fn compile_cue(pattern: &str) -> Result<regex::Regex, String> {
     if pattern.trim().is_empty() {
@@ -154,15 +170,7 @@ fn valid_id(id: &str) -> bool {
 
 /// Parses and validates one pack file. `file` is the name used in errors.
 pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
-    let raw: RawPack = toml::from_str(src).map_err(|e| {
-        let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
-        vec![PackError::at(
-            file,
-            line,
-            "",
-            e.message().trim().to_string(),
-        )]
-    })?;
+    let raw: RawPack = parse_toml(file, src)?;
     let mut errors = Vec::new();
     let line = |span: std::ops::Range<usize>| line_of(src, span.start);
 
