@@ -4,7 +4,10 @@
 
 mod fake_discord;
 
-use fake_discord::{ADMINISTRATOR, Caller, Fake, GUILD, MANAGE_GUILD, Recorded};
+use fake_discord::{
+    ADMINISTRATOR, BOT_ID, CREATE_PUBLIC_THREADS, Caller, Fake, GUILD, MANAGE_GUILD, Recorded,
+    SEND_MESSAGES,
+};
 use plancheck::ids::{ChannelId, GuildId, PlanId, UserId};
 use plancheck::plan::QuestionState;
 use plancheck::store::Store;
@@ -885,6 +888,101 @@ async fn unwatch_stops_prompts_in_that_channel() {
         .message_create(500_000_000_000_000_080, WATCHED, ALICE, FEATURE);
     h.prompt(SECOND, 500_000_000_000_000_081).await;
     assert_eq!(prompts_in(&h.fake.requests(), WATCHED), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_and_status_say_which_permissions_the_bot_lacks_in_a_channel() {
+    let h = Harness::start(&[]).await;
+    h.fake.deny_in_channel(WATCHED, SEND_MESSAGES);
+    h.fake.deny_in_channel(SECOND, CREATE_PUBLIC_THREADS);
+    let watch = |id: u64, ch: u64| {
+        h.admin(
+            id,
+            MANAGE_GUILD,
+            "watch",
+            json!([{"name": "channel", "type": 7, "value": ch.to_string()}]),
+        )
+    };
+    watch(300_000_000_000_000_100, WATCHED);
+    let r = h
+        .wait_response(
+            300_000_000_000_000_100,
+            "a missing-permission warning",
+            |r| content(r).contains("Watching"),
+        )
+        .await;
+    let text = content(&r);
+    assert!(
+        text.contains(&format!("In <#{WATCHED}> I lack **Send Messages**"))
+            && text.contains("stay silent")
+            && !text.contains("Create Public Threads"),
+        "{text}"
+    );
+    assert!(mentions_suppressed(&r), "{}", r.body);
+    assert!(
+        h.is_watched(WATCHED).await,
+        "the watch is stored all the same"
+    );
+
+    watch(300_000_000_000_000_101, SECOND);
+    let text = content(
+        &h.wait_response(300_000_000_000_000_101, "a thread warning", |r| {
+            content(r).contains("Watching")
+        })
+        .await,
+    );
+    assert!(
+        text.contains("**Create Public Threads**") && text.contains("instead of a thread"),
+        "{text}"
+    );
+    assert!(!text.contains("Send Messages**"), "{text}");
+
+    watch(300_000_000_000_000_102, OTHER);
+    let text = content(
+        &h.wait_response(300_000_000_000_000_102, "all is well", |r| {
+            content(r).contains("Watching")
+        })
+        .await,
+    );
+    assert!(
+        text.contains(&format!("I have the permissions I need in <#{OTHER}>")),
+        "{text}"
+    );
+    // The bot read its own member, the server's roles and each channel's overwrites.
+    let seen = h.fake.requests();
+    assert!(seen.iter().any(
+        |r| r.method == "GET" && r.path == format!("/api/v10/guilds/{GUILD}/members/{BOT_ID}")
+    ));
+    assert!(
+        seen.iter()
+            .any(|r| r.method == "GET" && r.path == format!("/api/v10/channels/{WATCHED}"))
+    );
+
+    h.admin(300_000_000_000_000_103, MANAGE_GUILD, "status", json!([]));
+    let text = content(
+        &h.wait_response(300_000_000_000_000_103, "status", |r| {
+            content(r).contains("Watching:")
+        })
+        .await,
+    );
+    assert!(
+        text.contains(&format!("In <#{WATCHED}> I lack **Send Messages**"))
+            && text.contains(&format!("In <#{SECOND}> I lack **Create Public Threads**"))
+            && !text.contains(&format!("In <#{OTHER}>")),
+        "{text}"
+    );
+
+    // When Discord refuses the lookup, status says so and still answers.
+    h.fake.fail("GET", "/members/", 403);
+    h.admin(300_000_000_000_000_104, MANAGE_GUILD, "status", json!([]));
+    let text = content(
+        &h.wait_response(300_000_000_000_000_104, "status", |r| {
+            content(r).contains("Watching:")
+        })
+        .await,
+    );
+    assert!(text.contains("I could not check my permissions"), "{text}");
+    assert!(text.contains("Sensitivity"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! Discord glue (serenity 0.12 + poise 0.7): events become service calls, results become
 //! messages. No business rule lives here.
 
+mod access;
 mod checklist;
 mod commands;
 pub mod components;

@@ -193,6 +193,26 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
     ])]
 }
 
+/// For admins: what the bot lacks in `channel` and what that costs, or that all is well.
+pub fn access_report(channel: u64, gaps: &[crate::discord::permissions::Gap]) -> String {
+    if gaps.is_empty() {
+        return format!("I have the permissions I need in <#{channel}>.");
+    }
+    let mut out = String::new();
+    for gap in gaps {
+        let names: Vec<String> = gap.missing.iter().map(|n| format!("**{n}**")).collect();
+        out.push_str(&format!(
+            "⚠ In <#{channel}> I lack {}: {}.\n",
+            names.join(" and "),
+            gap.effect
+        ));
+    }
+    out.push_str(
+        "Grant them to my role in the channel's settings (Edit Channel → Permissions); `/plancheck status` checks again.",
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

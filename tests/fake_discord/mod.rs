@@ -20,6 +20,13 @@ pub const BOT_ID: u64 = 900_000_000_000_000_002;
 pub const GUILD: u64 = 800_000_000_000_000_001;
 pub const MANAGE_GUILD: u64 = 1 << 5;
 pub const ADMINISTRATOR: u64 = 1 << 3;
+pub const SEND_MESSAGES: u64 = 1 << 11;
+pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
+/// The bot's own role, holding the permissions its invite asks for.
+pub const BOT_ROLE: u64 = 800_000_000_000_000_002;
+const BOT_ROLE_PERMS: u64 = 309_237_763_136;
+/// What @everyone may do: view, send, read history, react (Discord's usual defaults).
+const EVERYONE_PERMS: u64 = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 6);
 
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -55,6 +62,8 @@ pub struct Fake {
     next_id: Arc<Mutex<u64>>,
     failures: Arc<Mutex<Vec<(String, String, u16)>>>,
     gateway: Arc<Mutex<Gateway>>,
+    /// Per channel, the permissions an overwrite denies the bot's role.
+    denied: Arc<Mutex<Vec<(u64, u64)>>>,
 }
 
 impl Fake {
@@ -69,6 +78,7 @@ impl Fake {
             next_id: Arc::new(Mutex::new(700_000_000_000_000_000)),
             failures: Arc::default(),
             gateway: Arc::default(),
+            denied: Arc::default(),
         };
         let app = Router::new()
             .route("/gw", axum::routing::get(gateway))
@@ -107,6 +117,11 @@ impl Fake {
             .lock()
             .unwrap()
             .push((method.to_string(), path_part.to_string(), status));
+    }
+
+    /// Gives `channel` an overwrite that denies the bot's role `bits`.
+    pub fn deny_in_channel(&self, channel: u64, bits: u64) {
+        self.denied.lock().unwrap().push((channel, bits));
     }
 
     /// The next IDENTIFY is answered by closing the socket with `code` (e.g. 4014).
@@ -267,6 +282,58 @@ impl Fake {
         })
     }
 
+    fn role(id: u64, name: &str, perms: u64, position: u16) -> Value {
+        json!({"id": id.to_string(), "name": name, "color": 0,
+               "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+               "hoist": false, "icon": null, "unicode_emoji": null, "position": position,
+               "permissions": perms.to_string(), "managed": position > 0, "mentionable": false, "flags": 0})
+    }
+
+    /// `GET /guilds/{id}`: the server, with @everyone and the bot's role.
+    fn guild(&self) -> Value {
+        json!({
+            "id": GUILD.to_string(), "name": "Backend team", "icon": null, "icon_hash": null,
+            "splash": null, "discovery_splash": null, "owner_id": "1",
+            "afk_channel_id": null, "afk_timeout": 300, "verification_level": 1,
+            "default_message_notifications": 1, "explicit_content_filter": 0,
+            "roles": [Fake::role(GUILD, "@everyone", EVERYONE_PERMS, 0),
+                      Fake::role(BOT_ROLE, "plancheck", BOT_ROLE_PERMS, 1)],
+            "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+            "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+            "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,
+            "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
+            "stickers": [], "premium_progress_bar_enabled": false
+        })
+    }
+
+    /// `GET /guilds/{id}/members/{user}`: the bot holds its role; anyone else holds none.
+    fn member(user: u64) -> Value {
+        let roles = if user == BOT_ID {
+            vec![BOT_ROLE.to_string()]
+        } else {
+            vec![]
+        };
+        json!({"user": Fake::user(user), "nick": null, "avatar": null, "roles": roles,
+               "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+               "flags": 0, "pending": false})
+    }
+
+    /// `GET /channels/{id}`: a text channel, with the overwrites set by `deny_in_channel`.
+    fn channel(&self, id: &str) -> Value {
+        let overwrites: Vec<Value> = self
+            .denied
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(c, _)| c.to_string() == id)
+            .map(|(_, bits)| json!({"id": BOT_ROLE.to_string(), "type": 0, "allow": "0", "deny": bits.to_string()}))
+            .collect();
+        json!({"id": id, "type": 0, "guild_id": GUILD.to_string(), "name": "design",
+               "position": 1, "permission_overwrites": overwrites, "nsfw": false,
+               "parent_id": null, "topic": null, "last_message_id": null, "rate_limit_per_user": 0,
+               "flags": 0})
+    }
+
     fn thread(&self, parent: &str, name: &str) -> Value {
         json!({
             "id": self.id().to_string(), "type": 11, "guild_id": GUILD.to_string(), "parent_id": parent,
@@ -389,6 +456,11 @@ fn answer(fake: &Fake, method: &Method, path: &str, body: &Value) -> (u16, Value
             (201, fake.thread(channel, &name))
         }
         (Method::PUT, ["channels", _, "messages", _, "reactions", _, "@me"]) => (204, Value::Null),
+        (Method::GET, ["guilds", _]) => (200, fake.guild()),
+        (Method::GET, ["guilds", _, "members", user]) => {
+            (200, Fake::member(user.parse().unwrap_or(0)))
+        }
+        (Method::GET, ["channels", channel]) => (200, fake.channel(channel)),
         (Method::POST, ["interactions", _, _, "callback"]) => (204, Value::Null),
         (Method::PATCH, ["webhooks", _, _, "messages", _]) | (Method::POST, ["webhooks", _, _]) => {
             (200, fake.message("1", body))

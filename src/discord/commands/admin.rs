@@ -1,7 +1,7 @@
 //! `/plancheck …`: setting plancheck up in a server (Manage Server only).
 
 use super::{finish, manage_server};
-use crate::discord::{Context, Error, channel, guild, user};
+use crate::discord::{Context, Error, access, channel, guild, render, user};
 use crate::error::Error as SvcError;
 use chrono::Utc;
 use serenity::all as sy;
@@ -27,14 +27,47 @@ async fn watch(
     #[channel_types("Text")]
     channel_arg: sy::ChannelId,
 ) -> Result<(), Error> {
-    let g = guild(ctx.guild_id().expect("guild_only"));
+    // Reading the bot's permissions takes a few Discord requests: answer within 3 s first.
+    ctx.defer().await?;
+    let guild_id = ctx.guild_id().expect("guild_only");
     let r = ctx
         .data()
         .service
-        .watch(g, channel(channel_arg), user(ctx.author().id), Utc::now())
-        .await
-        .map(|new| if new { format!("Watching <#{}>. I will offer a checklist when a feature discussion starts there.", channel_arg) } else { format!("<#{}> is already watched.", channel_arg) });
+        .watch(
+            guild(guild_id),
+            channel(channel_arg),
+            user(ctx.author().id),
+            Utc::now(),
+        )
+        .await;
+    let r = match r {
+        Ok(new) => {
+            let said = if new {
+                format!(
+                    "Watching <#{channel_arg}>. I will offer a checklist when a feature discussion starts there."
+                )
+            } else {
+                format!("<#{channel_arg}> is already watched.")
+            };
+            let access = access_line(ctx, guild_id, channel_arg).await;
+            Ok(format!("{said}\n{access}"))
+        }
+        Err(e) => Err(e),
+    };
     finish(ctx, r).await
+}
+
+/// What the bot lacks in a channel, or why that could not be read (never an error: the
+/// watch is stored either way, and the admin can fix permissions later).
+async fn access_line(ctx: Context<'_>, guild_id: sy::GuildId, channel_id: sy::ChannelId) -> String {
+    let bot = ctx.framework().bot_id();
+    match access::gaps_in(ctx.http(), guild_id, channel_id, bot).await {
+        Ok(gaps) => render::access_report(channel_id.get(), &gaps),
+        Err(e) => {
+            tracing::warn!(error = %e, channel = %channel_id, "cannot read the bot's permissions");
+            format!("I could not check my permissions in <#{channel_id}> ({e}).")
+        }
+    }
 }
 
 /// Stop watching a channel.
@@ -141,8 +174,10 @@ async fn settings_text(
 /// Show watched channels, settings and recent prompts.
 #[poise::command(slash_command, guild_only)]
 async fn status(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer().await?;
     let svc = &ctx.data().service;
-    let g = guild(ctx.guild_id().expect("guild_only"));
+    let guild_id = ctx.guild_id().expect("guild_only");
+    let g = guild(guild_id);
     let r = async {
         let s = svc.settings(g).await?;
         let watched = svc.store().watched_in(g).await.map_err(SvcError::from)?;
@@ -163,8 +198,9 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
             .iter()
             .filter(|d| d.outcome == crate::store::Outcome::Started)
             .count();
+        let access = watched_access(ctx, guild_id, &watched).await;
         Ok(format!(
-            "Watching: {}\n{}\nLast {} prompts: {} started a checklist, {} marked not a feature.",
+            "Watching: {}\n{access}{}\nLast {} prompts: {} started a checklist, {} marked not a feature.",
             if chans.is_empty() {
                 "no channel yet — use /plancheck watch".to_string()
             } else {
@@ -178,4 +214,54 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
     }
     .await;
     finish(ctx, r).await
+}
+
+/// Permission checks in `/plancheck status` stop after this many channels (three Discord
+/// requests for the first, one for each further channel).
+const MAX_CHECKED: usize = 10;
+
+/// The permission problems in watched channels, one report a line ("" when there is
+/// nothing to check), so an admin sees why the bot is silent somewhere.
+async fn watched_access(
+    ctx: Context<'_>,
+    guild_id: sy::GuildId,
+    watched: &[crate::store::WatchedChannel],
+) -> String {
+    if watched.is_empty() {
+        return String::new();
+    }
+    let http = ctx.http();
+    let bot = match access::BotAccess::fetch(http, guild_id, ctx.framework().bot_id()).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the bot's permissions");
+            return format!("I could not check my permissions ({e}).\n");
+        }
+    };
+    let mut problems = String::new();
+    for w in watched.iter().take(MAX_CHECKED) {
+        let id = sy::ChannelId::new(w.channel.0);
+        match bot.gaps_in(http, id).await {
+            Ok(gaps) if gaps.is_empty() => {}
+            Ok(gaps) => {
+                problems.push_str(&render::access_report(w.channel.0, &gaps));
+                problems.push('\n');
+            }
+            Err(e) => problems.push_str(&format!(
+                "I could not check my permissions in <#{}> ({e}).\n",
+                w.channel.0
+            )),
+        }
+    }
+    let unchecked = watched.len().saturating_sub(MAX_CHECKED);
+    if problems.is_empty() {
+        problems = "Permissions: all I need in the watched channels".to_string();
+        if unchecked > 0 {
+            problems.push_str(&format!(" (the first {MAX_CHECKED} checked)"));
+        }
+        problems.push_str(".\n");
+    } else if unchecked > 0 {
+        problems.push_str(&format!("({unchecked} more channels not checked.)\n"));
+    }
+    problems
 }
