@@ -20,6 +20,8 @@ pub struct CueMeta {
     pub family_index: usize,
     pub polarity: Polarity,
     pub weight: f32,
+    /// Counts only in a conversation's first messages (see [`super::OPENER_MESSAGES`]).
+    pub opener_only: bool,
 }
 
 /// All cues compiled into one `RegexSet` (which ones match) plus the single regexes
@@ -47,6 +49,8 @@ struct RawCue {
     family: String,
     pattern: Spanned<String>,
     weight: Spanned<f32>,
+    #[serde(default)]
+    opener_only: bool,
 }
 
 /// The shipped detection cues.
@@ -101,6 +105,7 @@ impl CompiledCues {
                             family_index,
                             polarity,
                             weight: w,
+                            opener_only: cue.opener_only,
                         });
                     }
                     Err(msg) => errors.push(PackError::at(
@@ -192,6 +197,20 @@ mod tests {
         assert_eq!(
             e[0].to_string(),
             "d.toml:4: other[0].weight: weight -1 must be above 0 and at most 10 (the list decides the sign)"
+        );
+    }
+
+    #[test]
+    fn opener_only_is_read_and_a_misspelt_key_is_refused() {
+        let src = "[[intent]]\nfamily = \"x\"\npattern = 'a'\nweight = 1.0\nopener_only = true\n";
+        let c = CompiledCues::parse("d.toml", src).unwrap();
+        assert!(c.meta[0].opener_only);
+        let src = "[[intent]]\nfamily = \"x\"\npattern = 'a'\nweight = 1.0\nopener_onyl = true\n";
+        let e = CompiledCues::parse("d.toml", src).unwrap_err();
+        assert!(
+            e[0].to_string().starts_with("d.toml:5:") && e[0].to_string().contains("opener_onyl"),
+            "{}",
+            e[0]
         );
     }
 }

@@ -159,6 +159,11 @@ impl Hasher for IdHasher {
 
 type ChannelMap = HashMap<ChannelId, ChannelState, BuildHasherDefault<IdHasher>>;
 
+/// A message opens a conversation when fewer than this many messages precede it in the
+/// channel's window: cues marked `opener_only` count only there. "Is there a way to …?"
+/// asking for a capability starts a conversation; deep in a help thread it is a follow-up.
+pub const OPENER_MESSAGES: usize = 2;
+
 /// A message names the topic (for the title) when its feature cues are at least this strong.
 const TITLE_MIN_INTENT: f32 = 1.5;
 
@@ -184,9 +189,9 @@ impl Detector {
         }
     }
 
-    /// Scores one text (already reduced to prose) on its own.
+    /// Scores one text (already reduced to prose) on its own, as a conversation's opener.
     pub fn score_text(&self, prose: &str) -> MessageScore {
-        score_prose(&self.cues, prose)
+        score_prose(&self.cues, prose, true)
     }
 
     /// The cues behind `score` (of `prose`), with the words each matched.
@@ -229,8 +234,6 @@ impl Detector {
         if state.entries.iter().any(|e| e.id == msg.id) {
             return None;
         }
-        let prose = normalize::prose(&msg.text);
-        let score = score_prose(&self.cues, &prose);
         let window = Duration::minutes(settings.window_minutes.max(0));
         while state
             .entries
@@ -239,6 +242,9 @@ impl Detector {
         {
             state.entries.pop_front();
         }
+        let prose = normalize::prose(&msg.text);
+        let opener = state.entries.len() < OPENER_MESSAGES;
+        let score = score_prose(&self.cues, &prose, opener);
         let positive = score.intent > 0.0;
         state.entries.push_back(Entry {
             id: msg.id,
@@ -325,8 +331,9 @@ fn build_detection(
     }
 }
 
-/// Scores prose: each family counts once, with its strongest matching cue.
-pub fn score_prose(cues: &CompiledCues, prose: &str) -> MessageScore {
+/// Scores prose: each family counts once, with its strongest matching cue. Cues marked
+/// `opener_only` count only when `opener` (the message opens a conversation).
+pub fn score_prose(cues: &CompiledCues, prose: &str, opener: bool) -> MessageScore {
     let none = MessageScore {
         score: 0.0,
         intent: 0.0,
@@ -340,6 +347,9 @@ pub fn score_prose(cues: &CompiledCues, prose: &str) -> MessageScore {
     let mut best: [Option<(usize, f32)>; MAX_FAMILIES] = [None; MAX_FAMILIES];
     for idx in matches.iter() {
         let m = &cues.meta[idx];
+        if m.opener_only && !opener {
+            continue;
+        }
         let slot = &mut best[m.family_index];
         if slot.is_none_or(|(_, w)| m.weight > w) {
             *slot = Some((idx, m.weight));

@@ -269,3 +269,37 @@ fn a_higher_threshold_needs_more_evidence() {
     assert!(d.observe(&msg(1, 1, 0, text), &high).is_none());
     assert!(d.observe(&msg(2, 2, 0, text), &low).is_some());
 }
+
+#[test]
+fn a_capability_question_counts_only_when_it_opens_a_conversation() {
+    let s = Settings::default();
+    let question = "is there a way to export invoices as CSV?";
+    let mut d = detector();
+    assert!(
+        d.observe(&msg(1, 1, 0, question), &s).is_some(),
+        "opening a conversation, it asks for a feature"
+    );
+
+    let mut d = detector();
+    let thread = [
+        "my invoice page shows the wrong totals",
+        "which version are you on?",
+        "the latest, I just updated",
+    ];
+    for (i, t) in thread.iter().enumerate() {
+        assert!(d.observe(&msg(i as u64 + 1, 1, i as i64, t), &s).is_none());
+    }
+    assert!(
+        d.observe(&msg(4, 1, 3, question), &s).is_none(),
+        "deep in a help thread it is a follow-up"
+    );
+    // A proposal counts wherever it comes.
+    let proposal = "we should add an export endpoint for invoices";
+    assert!(d.observe(&msg(5, 1, 4, proposal), &s).is_some());
+
+    // Once the window has gone quiet, the next question opens a new conversation.
+    assert!(d.observe(&msg(6, 2, 0, "lunch?"), &s).is_none());
+    assert!(d.observe(&msg(7, 2, 1, "sure"), &s).is_none());
+    assert!(d.observe(&msg(8, 2, 2, "ok"), &s).is_none());
+    assert!(d.observe(&msg(9, 2, 120, question), &s).is_some());
+}
