@@ -22,6 +22,9 @@ pub struct CueMeta {
     pub weight: f32,
     /// Counts only in a conversation's first messages (see [`super::OPENER_MESSAGES`]).
     pub opener_only: bool,
+    /// An `other` cue that only cancels feature cues of the same message: it never makes
+    /// the message count against the discussion.
+    pub cancel_only: bool,
 }
 
 /// All cues compiled into one `RegexSet` (which ones match) plus the single regexes
@@ -51,6 +54,8 @@ struct RawCue {
     weight: Spanned<f32>,
     #[serde(default)]
     opener_only: bool,
+    #[serde(default)]
+    cancel_only: bool,
 }
 
 /// The shipped detection cues.
@@ -76,6 +81,14 @@ impl CompiledCues {
             for (i, cue) in list.iter().enumerate() {
                 let line = line_of(src, cue.pattern.span().start);
                 let w = *cue.weight.get_ref();
+                if cue.cancel_only && polarity == Polarity::Intent {
+                    errors.push(PackError::at(
+                        file,
+                        line,
+                        &format!("{key}[{i}].cancel_only"),
+                        "only `other` cues can cancel".to_string(),
+                    ));
+                }
                 if !w.is_finite() || w <= 0.0 || w > 10.0 {
                     errors.push(PackError::at(
                         file,
@@ -106,6 +119,7 @@ impl CompiledCues {
                             polarity,
                             weight: w,
                             opener_only: cue.opener_only,
+                            cancel_only: cue.cancel_only,
                         });
                     }
                     Err(msg) => errors.push(PackError::at(
@@ -212,5 +226,17 @@ mod tests {
             "{}",
             e[0]
         );
+    }
+
+    #[test]
+    fn cancel_only_belongs_to_other_cues() {
+        let src = "[[intent]]\nfamily = \"x\"\npattern = 'a'\nweight = 1.0\ncancel_only = true\n";
+        let e = CompiledCues::parse("d.toml", src).unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "d.toml:3: intent[0].cancel_only: only `other` cues can cancel"
+        );
+        let src = "[[other]]\nfamily = \"x\"\npattern = 'a'\nweight = 1.0\ncancel_only = true\n";
+        assert!(CompiledCues::parse("d.toml", src).unwrap().meta[0].cancel_only);
     }
 }

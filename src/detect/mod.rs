@@ -357,16 +357,19 @@ pub fn score_prose(cues: &CompiledCues, prose: &str, opener: bool) -> MessageSco
     }
     let mut intent = 0.0;
     let mut other = 0.0;
+    let mut cancel = 0.0;
     let mut hits = Vec::new();
     for (idx, weight) in best.into_iter().take(cues.families.len()).flatten() {
-        match cues.meta[idx].polarity {
+        let m = &cues.meta[idx];
+        match m.polarity {
             Polarity::Intent => intent += weight,
+            Polarity::Other if m.cancel_only => cancel += weight,
             Polarity::Other => other += weight,
         }
         hits.push((idx, weight));
     }
     MessageScore {
-        score: intent - other,
+        score: intent - other - f32::min(cancel, intent),
         intent,
         hits,
     }

@@ -114,6 +114,22 @@ fn feature_talk_fires_and_other_talk_does_not() {
             true,
         ),
         (&["any idea why the build hangs?"], false),
+        // Greetings in Title Case are not subjects, and do not count against what follows.
+        (&["Hi Bob"], false),
+        (&["Happy Friday Everyone!"], false),
+        (&["Hey Team"], false),
+        // "Request" in the HTTP sense is not a feature request.
+        (
+            &["the client keeps requesting new tokens every second"],
+            false,
+        ),
+        (&["I request the page twice and get a 200"], false),
+        (&["Request: bulk delete for archived projects"], true),
+        (
+            &["I would like to request an option to export audit logs"],
+            true,
+        ),
+        (&["hi", "is there a way to export invoices as CSV?"], true),
     ];
     for (texts, expected) in table {
         assert_eq!(fires(texts), *expected, "{texts:?}");
