@@ -125,6 +125,15 @@ fn feature_talk_fires_and_other_talk_does_not() {
         ),
         (&["I request the page twice and get a 200"], false),
         (&["Request: bulk delete for archived projects"], true),
+        (&["we should also add audit logs for admin actions"], true),
+        (&["customers keep asking for SSO"], false),
+        (
+            &[
+                "customers keep asking for SSO",
+                "it would be nice to support SAML at least",
+            ],
+            true,
+        ),
         (
             &["I would like to request an option to export audit logs"],
             true,
