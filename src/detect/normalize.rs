@@ -1,9 +1,14 @@
-//! Removes what must not count when scoring: code, quotes, URLs and mentions.
+//! Removes what must not count when scoring: code, quotes, URLs and mentions; and
+//! writes typographic apostrophes (’ from phones and word processors) as `'`, so that
+//! cues like "let's" and "I'd like" match however they were typed.
 
 /// Returns the text people wrote in prose: fenced and inline code, quoted lines
 /// (`> …`), URLs and Discord mentions are replaced by spaces, so that words on either
 /// side do not join.
 pub fn prose(text: &str) -> String {
+    if text.contains(CURLY) {
+        return prose(&text.replace(CURLY, "'"));
+    }
     if is_plain(text) {
         // The common case: nothing to strip.
         return text.to_string();
@@ -30,6 +35,9 @@ pub fn prose(text: &str) -> String {
     }
     out
 }
+
+/// Typographic apostrophes and single quotes.
+const CURLY: [char; 2] = ['\u{2018}', '\u{2019}'];
 
 /// True when `text` has no code, quote, mention or URL marker at all.
 fn is_plain(text: &str) -> bool {
@@ -128,6 +136,15 @@ mod tests {
         assert!(!prose("see HTTPS://X.IO/error now").contains("error"));
         assert!(!prose("see Http://x.io/error now").contains("error"));
         assert!(!prose("see WwW.x.io/error now").contains("error"));
+    }
+
+    #[test]
+    fn typographic_apostrophes_become_plain_ones() {
+        assert_eq!(
+            prose("I\u{2019}d like it, let\u{2019}s"),
+            "I'd like it, let's"
+        );
+        assert_eq!(prose("\u{2018}quoted\u{2019} `x`"), "'quoted'  \n");
     }
 
     #[test]

@@ -126,6 +126,18 @@ fn feature_talk_fires_and_other_talk_does_not() {
         (&["I request the page twice and get a 200"], false),
         (&["Request: bulk delete for archived projects"], true),
         (&["we should also add audit logs for admin actions"], true),
+        // Typographic apostrophes, as phones type them.
+        (&["Let\u{2019}s add webhooks for shipments"], true),
+        (
+            &["I\u{2019}d like to propose soft deletes for projects"],
+            true,
+        ),
+        // A status code is an error report when met as one, not as an amount.
+        (
+            &["what if we add an approval step for refunds above 500 EUR?"],
+            true,
+        ),
+        (&["I'm getting a 500 from the orders endpoint"], false),
         (&["customers keep asking for SSO"], false),
         (
             &[
