@@ -135,7 +135,22 @@ struct Entry {
 struct ChannelState {
     entries: VecDeque<Entry>,
     quiet_until: Option<DateTime<Utc>>,
+    /// What was said after the channel's last prompt.
+    after_prompt: Option<AfterPrompt>,
 }
+
+/// The discussion goes on after a prompt; when its checklist starts, packs that fit what
+/// was said since are offered too ([`Detector::packs_after_prompt`]).
+#[derive(Debug, Clone)]
+struct AfterPrompt {
+    /// The message that tipped the prompt.
+    prompt: MessageId,
+    at: DateTime<Utc>,
+    messages: Vec<(MessageId, String)>,
+}
+
+/// At most this many messages after a prompt count for its packs.
+pub const AFTER_PROMPT_MESSAGES: usize = 20;
 
 /// Hashes channel ids (already well-spread snowflakes) with one multiplication instead
 /// of SipHash: the channel map is looked up for every message. Keys come from Discord,
@@ -214,6 +229,11 @@ impl Detector {
         let detection = build_detection(&self.cues, &self.ranker, state, msg, total, settings);
         state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
         state.entries.clear();
+        state.after_prompt = Some(AfterPrompt {
+            prompt: msg.id,
+            at: msg.at,
+            messages: Vec::new(),
+        });
         Some(detection)
     }
 
@@ -243,6 +263,14 @@ impl Detector {
             state.entries.pop_front();
         }
         let prose = normalize::prose(&msg.text);
+        if let Some(after) = state.after_prompt.as_mut() {
+            if msg.at - after.at <= window
+                && after.messages.len() < AFTER_PROMPT_MESSAGES
+                && !after.messages.iter().any(|(id, _)| *id == msg.id)
+            {
+                after.messages.push((msg.id, prose.clone()));
+            }
+        }
         let opener = state.entries.len() < OPENER_MESSAGES;
         let score = score_prose(&self.cues, &prose, opener);
         let positive = score.intent > 0.0;
@@ -266,6 +294,30 @@ impl Detector {
                 .map(|e| e.score.score.clamp(MESSAGE_FLOOR, MESSAGE_CAP))
                 .sum(),
         )
+    }
+
+    /// Packs that fit what `channel` said after the prompt tipped by `prompt` (within the
+    /// window, at most [`AFTER_PROMPT_MESSAGES`] messages), domain and integration packs
+    /// only. Empty when nothing was said, or the channel has prompted again since.
+    pub fn packs_after_prompt(
+        &self,
+        channel: ChannelId,
+        prompt: MessageId,
+        disabled: &BTreeSet<String>,
+    ) -> Vec<PackMatch> {
+        let Some(after) = self
+            .channels
+            .get(&channel)
+            .and_then(|s| s.after_prompt.as_ref())
+            .filter(|a| a.prompt == prompt && !a.messages.is_empty())
+        else {
+            return Vec::new();
+        };
+        self.ranker
+            .rank(after.messages.iter().map(|(_, t)| t.as_str()), disabled)
+            .into_iter()
+            .filter(|p| p.kind != crate::packs::PackKind::Core)
+            .collect()
     }
 
     /// Starts a channel's cooldown now (e.g. muted, or a plan was started by hand).

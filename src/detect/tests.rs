@@ -340,3 +340,44 @@ fn a_capability_question_counts_only_when_it_opens_a_conversation() {
     assert!(d.observe(&msg(8, 2, 2, "ok"), &s).is_none());
     assert!(d.observe(&msg(9, 2, 120, question), &s).is_some());
 }
+
+#[test]
+fn packs_after_a_prompt_come_from_its_channel_within_the_window() {
+    let s = Settings::default();
+    let mut d = detector();
+    let p = d
+        .observe(
+            &msg(1, 1, 0, "it would be great to let users schedule posts"),
+            &s,
+        )
+        .expect("prompts");
+    let none = BTreeSet::new();
+    assert!(
+        d.packs_after_prompt(ChannelId(1), p.message_id, &none)
+            .is_empty()
+    );
+    let later = "a delayed job queue with workers, and a cron job for cleanup";
+    d.observe(&msg(2, 1, 1, later), &s);
+    // Replayed: counted once; too late (after the 20-minute window): not counted.
+    d.observe(&msg(2, 1, 1, later), &s);
+    d.observe(
+        &msg(3, 1, 60, "the webhooks need signatures and retries"),
+        &s,
+    );
+    let packs = d.packs_after_prompt(ChannelId(1), p.message_id, &none);
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    assert_eq!(packs[0].id, "jobs");
+    assert_eq!(
+        packs[0].score, 2.0,
+        "one message, one strongest jobs cue: the replay adds nothing"
+    );
+    // Another prompt's id, or another channel, gets nothing.
+    assert!(
+        d.packs_after_prompt(ChannelId(1), MessageId(99), &none)
+            .is_empty()
+    );
+    assert!(
+        d.packs_after_prompt(ChannelId(2), p.message_id, &none)
+            .is_empty()
+    );
+}

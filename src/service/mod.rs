@@ -144,13 +144,27 @@ impl Service {
     }
 
     /// Starts a plan from a prompt; a second start (or a replay) returns the same plan.
+    /// The prompt's packs come first; packs that fit what the channel said after the prompt
+    /// (while this process has heard it) are added after them.
     pub async fn start_from_detection(&self, id: DetectionId, act: &Act) -> Result<(Plan, bool)> {
         let det = self.detection(id).await?;
-        let packs: Vec<String> = det
-            .packs
-            .iter()
+        let disabled = self.store.guild_settings(det.guild).await?.disabled_packs;
+        let later = {
+            let d = self
+                .detector
+                .lock()
+                .expect("detector lock is never poisoned by a panic-free observe");
+            d.packs_after_prompt(det.channel, det.message_id, &disabled)
+        };
+        let mut packs: Vec<String> = det.packs.clone();
+        for p in later {
+            if !packs.contains(&p.id) {
+                packs.push(p.id);
+            }
+        }
+        let packs: Vec<String> = packs
+            .into_iter()
             .filter(|p| self.packs.get(p).is_some())
-            .cloned()
             .collect();
         let packs = if packs.is_empty() {
             self.core_pack_ids()

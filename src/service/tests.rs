@@ -140,6 +140,70 @@ async fn starting_from_a_prompt_uses_its_packs_once_and_records_feedback() {
 }
 
 #[tokio::test]
+async fn a_checklist_also_gets_the_packs_of_what_was_said_after_its_prompt() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    let p = s
+        .observe(
+            g,
+            &msg(
+                1,
+                10,
+                "it would be great if users could schedule a message for later",
+            ),
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!p.detection.packs.iter().any(|m| m.id == "jobs"));
+    // Said after the prompt: in its channel, and in another channel.
+    let later = "we'd need a delayed job queue with workers, and a cron job to cancel stale ones";
+    assert!(
+        s.observe(g, &msg(2, 10, later), false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    s.observe(g, &msg(3, 11, "the webhook retries and signatures"), false)
+        .await
+        .unwrap();
+    let (plan, _) = s.start_from_detection(p.id, &act(100)).await.unwrap();
+    assert!(plan.packs.contains(&"jobs".to_string()), "{:?}", plan.packs);
+    assert!(
+        !plan.packs.contains(&"webhooks".to_string()),
+        "{:?}",
+        plan.packs
+    );
+    assert!(plan.questions.iter().any(|q| q.pack_id == "jobs"));
+
+    // A pack the server turned off is not added.
+    let p = s
+        .observe(
+            g,
+            &msg(
+                4,
+                20,
+                "it would be great if users could schedule a message for later",
+            ),
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    s.observe(g, &msg(5, 20, later), false).await.unwrap();
+    let mut settings = s.settings(g).await.unwrap();
+    settings.disabled_packs.insert("jobs".into());
+    s.save_settings(g, &settings).await.unwrap();
+    let (plan, _) = s.start_from_detection(p.id, &act(101)).await.unwrap();
+    assert!(
+        !plan.packs.contains(&"jobs".to_string()),
+        "{:?}",
+        plan.packs
+    );
+}
+
+#[tokio::test]
 async fn answering_skipping_reopening_and_closing() {
     let (s, _d) = service().await;
     let (plan, _) = s
