@@ -5,23 +5,10 @@
 use plancheck::detect::{ChatMessage, CompiledCues, Detection, Detector, PackRanker, Settings};
 use plancheck::ids::{ChannelId, MessageId, UserId};
 use plancheck::packs::PackSet;
-use serde::Deserialize;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
-struct Fixtures {
-    conversation: Vec<Conversation>,
-}
-
-#[derive(Deserialize)]
-struct Conversation {
-    name: String,
-    messages: Vec<String>,
-}
-
-fn load(src: &str) -> Vec<Conversation> {
-    toml::from_str::<Fixtures>(src).unwrap().conversation
-}
+#[path = "support/conversations.rs"]
+mod conversations;
 
 /// Feeds a conversation to a fresh detector (one message a minute, authors taking turns);
 /// returns the first prompt.
@@ -47,7 +34,7 @@ fn first_prompt(messages: &[String]) -> Option<Detection> {
 
 #[test]
 fn every_feature_discussion_gets_a_prompt() {
-    let missed: Vec<String> = load(include_str!("fixtures/conversations.toml"))
+    let missed: Vec<String> = conversations::features()
         .into_iter()
         .filter(|c| first_prompt(&c.messages).is_none())
         .map(|c| c.name)
@@ -57,7 +44,7 @@ fn every_feature_discussion_gets_a_prompt() {
 
 #[test]
 fn everyday_talk_never_gets_a_prompt() {
-    let nags: Vec<String> = load(include_str!("fixtures/quiet.toml"))
+    let nags: Vec<String> = conversations::quiet()
         .into_iter()
         .filter_map(|c| {
             first_prompt(&c.messages)

@@ -4,28 +4,11 @@
 use plancheck::detect::{ChatMessage, CompiledCues, Detector, PackRanker, Settings, normalize};
 use plancheck::ids::{ChannelId, MessageId, UserId};
 use plancheck::packs::{PackKind, PackSet};
-use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
-struct Fixtures {
-    conversation: Vec<Conversation>,
-}
-
-#[derive(Deserialize)]
-struct Conversation {
-    name: String,
-    suggest: Vec<String>,
-    #[serde(default)]
-    not: Vec<String>,
-    messages: Vec<String>,
-}
-
-fn fixtures() -> Vec<Conversation> {
-    let src = include_str!("fixtures/conversations.toml");
-    toml::from_str::<Fixtures>(src).unwrap().conversation
-}
+#[path = "support/conversations.rs"]
+mod conversations;
 
 fn suggested(ranker: &PackRanker, texts: &[String]) -> Vec<String> {
     let prose: Vec<String> = texts.iter().map(|t| normalize::prose(t)).collect();
@@ -42,7 +25,7 @@ fn each_conversation_suggests_its_packs_in_the_top_three() {
     let packs = PackSet::shipped().unwrap();
     let ranker = PackRanker::new(&packs);
     let mut failures = Vec::new();
-    for c in fixtures() {
+    for c in conversations::features() {
         let got = suggested(&ranker, &c.messages);
         let top: Vec<&String> = got.iter().take(3).collect();
         for want in &c.suggest {
