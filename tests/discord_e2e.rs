@@ -170,15 +170,33 @@ impl Harness {
             })
             .await;
         let thread = self
-            .fake
-            .requests()
+            .threads()
             .into_iter()
-            .find(|r| r.path.ends_with("/threads"))
+            .next()
             .expect("a thread was created");
         (
             started,
             thread.response["id"].as_str().unwrap().parse().unwrap(),
         )
+    }
+
+    /// Clicks the prompt's button whose custom id names `action` (start, dismiss, mute).
+    fn press(&self, interaction: u64, prompt: &Recorded, action: &str) {
+        let custom_id = custom_ids(&prompt.response)
+            .into_iter()
+            .find(|c| c.contains(&format!(":{action}:")))
+            .unwrap_or_else(|| panic!("the prompt has a {action} button"));
+        self.fake
+            .click(interaction, WATCHED, ALICE, &custom_id, &prompt.response);
+    }
+
+    /// Threads the bot created, in order.
+    fn threads(&self) -> Vec<Recorded> {
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/threads"))
+            .collect()
     }
 
     async fn wait_response(
@@ -247,27 +265,12 @@ fn slash(sub: &str, options: Value) -> Value {
 
 async fn start_checklist(h: &Harness) -> (u64, Vec<Recorded>) {
     let prompt = h.prompt(WATCHED, 500_000_000_000_000_010).await;
-    let start_id = custom_ids(&prompt.response)
-        .into_iter()
-        .find(|c| c.contains(":start:"))
-        .unwrap();
-    h.fake.click(
-        300_000_000_000_000_001,
-        WATCHED,
-        ALICE,
-        &start_id,
-        &prompt.response,
-    );
+    h.press(300_000_000_000_000_001, &prompt, "start");
     h.wait_response(300_000_000_000_000_001, "the start confirmation", |r| {
         content(r).contains("Checklist started in")
     })
     .await;
-    let threads: Vec<Recorded> = h
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/threads"))
-        .collect();
+    let threads = h.threads();
     assert_eq!(threads.len(), 1);
     let thread: u64 = threads[0].response["id"].as_str().unwrap().parse().unwrap();
     let pages: Vec<Recorded> = h.posts(thread);
@@ -364,29 +367,12 @@ async fn start_checklist_opens_a_thread_with_pages_and_a_replayed_click_changes_
 
     // The same INTERACTION_CREATE again: no second plan, thread or page.
     let prompt = h.posts(WATCHED).into_iter().find(is_prompt).unwrap();
-    let start_id = custom_ids(&prompt.response)
-        .into_iter()
-        .find(|c| c.contains(":start:"))
-        .unwrap();
-    h.fake.click(
-        300_000_000_000_000_001,
-        WATCHED,
-        ALICE,
-        &start_id,
-        &prompt.response,
-    );
+    h.press(300_000_000_000_000_001, &prompt, "start");
     h.wait_response(300_000_000_000_000_001, "the replay's answer", |r| {
         content(r).contains("already open")
     })
     .await;
-    assert_eq!(
-        h.fake
-            .requests()
-            .iter()
-            .filter(|r| r.path.ends_with("/threads"))
-            .count(),
-        1
-    );
+    assert_eq!(h.threads().len(), 1);
     assert_eq!(h.posts(thread).len(), pages.len());
     assert_eq!(
         store
@@ -402,15 +388,7 @@ async fn start_checklist_opens_a_thread_with_pages_and_a_replayed_click_changes_
 async fn not_a_feature_and_mute_are_recorded() {
     let h = Harness::start(&[WATCHED]).await;
     let prompt = h.prompt(WATCHED, 500_000_000_000_000_020).await;
-    let ids = custom_ids(&prompt.response);
-    let dismiss = ids.iter().find(|c| c.contains(":dismiss:")).unwrap();
-    h.fake.click(
-        300_000_000_000_000_020,
-        WATCHED,
-        ALICE,
-        dismiss,
-        &prompt.response,
-    );
+    h.press(300_000_000_000_000_020, &prompt, "dismiss");
     let prompt_id = prompt.response["id"].as_str().unwrap().to_string();
     let edits = h
         .fake
@@ -431,14 +409,7 @@ async fn not_a_feature_and_mute_are_recorded() {
         edit.body
     );
 
-    let mute = ids.iter().find(|c| c.contains(":mute:")).unwrap();
-    h.fake.click(
-        300_000_000_000_000_021,
-        WATCHED,
-        ALICE,
-        mute,
-        &prompt.response,
-    );
+    h.press(300_000_000_000_000_021, &prompt, "mute");
     let r = h
         .wait_response(300_000_000_000_000_021, "the mute confirmation", |r| {
             content(r).contains("muted for 24 hours")
@@ -842,17 +813,7 @@ async fn without_thread_permission_the_checklist_goes_in_the_channel_with_a_noti
     let h = Harness::start(&[WATCHED]).await;
     h.fake.fail("POST", "/threads", 403);
     let prompt = h.prompt(WATCHED, 500_000_000_000_000_070).await;
-    let start_id = custom_ids(&prompt.response)
-        .into_iter()
-        .find(|c| c.contains(":start:"))
-        .unwrap();
-    h.fake.click(
-        300_000_000_000_000_070,
-        WATCHED,
-        ALICE,
-        &start_id,
-        &prompt.response,
-    );
+    h.press(300_000_000_000_000_070, &prompt, "start");
     let r = h
         .wait_response(300_000_000_000_000_070, "the notice", |r| {
             content(r).contains("Create Public Threads")
