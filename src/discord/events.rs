@@ -82,14 +82,16 @@ async fn try_capture_answer(
             Some((plan, first, last)) => (plan, Some((first, last))),
             None => return Ok(false),
         },
+        // Most messages are neither replies nor `Q3: …`: no lookup for them.
+        None if leading_number(&m.content).is_none() => return Ok(false),
         None => match data
             .service
             .store()
             .open_plan_in(channel(m.channel_id))
             .await?
         {
-            Some(plan) if leading_number(&m.content).is_some() => (plan, None),
-            _ => return Ok(false),
+            Some(plan) => (plan, None),
+            None => return Ok(false),
         },
     };
     let (key, text) = match (leading_number(&m.content), range) {

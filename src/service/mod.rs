@@ -114,7 +114,12 @@ impl Service {
     /// The threshold `guild` runs at now, and why (manual setting or recent feedback).
     pub async fn calibration(&self, guild: GuildId) -> Result<Calibration> {
         let s = self.store.guild_settings(guild).await?;
-        self.calibration_for(guild, &s, Utc::now()).await
+        self.calibration_with(guild, &s).await
+    }
+
+    /// [`Service::calibration`] for settings the caller has already read.
+    pub async fn calibration_with(&self, guild: GuildId, s: &GuildSettings) -> Result<Calibration> {
+        self.calibration_for(guild, s, Utc::now()).await
     }
 
     async fn calibration_for(

@@ -30,30 +30,27 @@ async fn watch(
     // Reading the bot's permissions takes a few Discord requests: answer within 3 s first.
     ctx.defer().await?;
     let guild_id = ctx.guild_id().expect("guild_only");
-    let r = ctx
-        .data()
-        .service
-        .watch(
-            guild(guild_id),
-            channel(channel_arg),
-            user(ctx.author().id),
-            Utc::now(),
-        )
-        .await;
-    let r = match r {
-        Ok(new) => {
-            let said = if new {
-                format!(
-                    "Watching <#{channel_arg}>. I will offer a checklist when a feature discussion starts there."
-                )
-            } else {
-                format!("<#{channel_arg}> is already watched.")
-            };
-            let access = access_line(ctx, guild_id, channel_arg).await;
-            Ok(format!("{said}\n{access}"))
-        }
-        Err(e) => Err(e),
-    };
+    let r = async {
+        let new = ctx
+            .data()
+            .service
+            .watch(
+                guild(guild_id),
+                channel(channel_arg),
+                user(ctx.author().id),
+                Utc::now(),
+            )
+            .await?;
+        let said = if new {
+            format!(
+                "Watching <#{channel_arg}>. I will offer a checklist when a feature discussion starts there."
+            )
+        } else {
+            format!("<#{channel_arg}> is already watched.")
+        };
+        Ok(format!("{said}\n{}", access_line(ctx, guild_id, channel_arg).await))
+    }
+    .await;
     finish(ctx, r).await
 }
 
@@ -63,10 +60,16 @@ async fn access_line(ctx: Context<'_>, guild_id: sy::GuildId, channel_id: sy::Ch
     let bot = ctx.framework().bot_id();
     match access::gaps_in(ctx.http(), guild_id, channel_id, bot).await {
         Ok(gaps) => render::access_report(channel_id.get(), &gaps),
-        Err(e) => {
-            tracing::warn!(error = %e, channel = %channel_id, "cannot read the bot's permissions");
-            format!("I could not check my permissions in <#{channel_id}> ({e}).")
-        }
+        Err(e) => cannot_check(Some(channel_id), &e),
+    }
+}
+
+/// Logs a failed permission lookup and says so to the admin.
+fn cannot_check(channel_id: Option<sy::ChannelId>, e: &sy::Error) -> String {
+    tracing::warn!(error = %e, channel = ?channel_id, "cannot read the bot's permissions");
+    match channel_id {
+        Some(c) => format!("I could not check my permissions in <#{c}> ({e})."),
+        None => format!("I could not check my permissions ({e})."),
     }
 }
 
@@ -154,7 +157,7 @@ async fn settings_text(
     s: &crate::guild::GuildSettings,
 ) -> Result<String, SvcError> {
     let d = s.detector(svc.defaults());
-    let calibration = svc.calibration(g).await?;
+    let calibration = svc.calibration_with(g, s).await?;
     let disabled: Vec<&str> = s.disabled_packs.iter().map(String::as_str).collect();
     Ok(format!(
         "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · packs off: {}",
@@ -233,10 +236,7 @@ async fn watched_access(
     let http = ctx.http();
     let bot = match access::BotAccess::fetch(http, guild_id, ctx.framework().bot_id()).await {
         Ok(b) => b,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the bot's permissions");
-            return format!("I could not check my permissions ({e}).\n");
-        }
+        Err(e) => return format!("{}\n", cannot_check(None, &e)),
     };
     let mut problems = String::new();
     for w in watched.iter().take(MAX_CHECKED) {
@@ -247,10 +247,10 @@ async fn watched_access(
                 problems.push_str(&render::access_report(w.channel.0, &gaps));
                 problems.push('\n');
             }
-            Err(e) => problems.push_str(&format!(
-                "I could not check my permissions in <#{}> ({e}).\n",
-                w.channel.0
-            )),
+            Err(e) => {
+                problems.push_str(&cannot_check(Some(id), &e));
+                problems.push('\n');
+            }
         }
     }
     let unchecked = watched.len().saturating_sub(MAX_CHECKED);
