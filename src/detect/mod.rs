@@ -149,6 +149,19 @@ struct AfterPrompt {
     messages: Vec<(MessageId, String)>,
 }
 
+impl AfterPrompt {
+    /// Keeps `msg` (as `prose`) when it came within `window` of the prompt, there is room,
+    /// and it was not heard before (a replayed event).
+    fn hear(&mut self, msg: &ChatMessage, prose: &str, window: Duration) {
+        if msg.at - self.at <= window
+            && self.messages.len() < AFTER_PROMPT_MESSAGES
+            && !self.messages.iter().any(|(id, _)| *id == msg.id)
+        {
+            self.messages.push((msg.id, prose.to_string()));
+        }
+    }
+}
+
 /// At most this many messages after a prompt count for its packs.
 pub const AFTER_PROMPT_MESSAGES: usize = 20;
 
@@ -204,9 +217,10 @@ impl Detector {
         }
     }
 
-    /// Scores one text (already reduced to prose) on its own, as a conversation's opener.
-    pub fn score_text(&self, prose: &str) -> MessageScore {
-        score_prose(&self.cues, prose, true)
+    /// Scores one text (already reduced to prose); `opener` when it opens a conversation
+    /// (see [`OPENER_MESSAGES`]).
+    pub fn score_text(&self, prose: &str, opener: bool) -> MessageScore {
+        score_prose(&self.cues, prose, opener)
     }
 
     /// The cues behind `score` (of `prose`), with the words each matched.
@@ -264,12 +278,7 @@ impl Detector {
         }
         let prose = normalize::prose(&msg.text);
         if let Some(after) = state.after_prompt.as_mut() {
-            if msg.at - after.at <= window
-                && after.messages.len() < AFTER_PROMPT_MESSAGES
-                && !after.messages.iter().any(|(id, _)| *id == msg.id)
-            {
-                after.messages.push((msg.id, prose.clone()));
-            }
+            after.hear(msg, &prose, window);
         }
         let opener = state.entries.len() < OPENER_MESSAGES;
         let score = score_prose(&self.cues, &prose, opener);

@@ -243,9 +243,11 @@ fn explain(detector: &Detector, row: &Row, index: usize, peak: Option<f32>) -> E
     let msgs = messages(row, index);
     let best = msgs
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
             let prose = detect::normalize::prose(&m.text);
-            let score = detector.score_text(&prose);
+            // As the detector saw it: the row's first messages open the conversation.
+            let score = detector.score_text(&prose, i < detect::OPENER_MESSAGES);
             (m, prose, score)
         })
         .max_by(|a, b| {
@@ -418,6 +420,32 @@ mod tests {
         // At an impossible threshold every feature is missed.
         let (_, misses) = worst_errors(&rows, &peaks, &d, 100.0, 5);
         assert_eq!(misses.len(), 2);
+    }
+
+    #[test]
+    fn evidence_leaves_out_opener_cues_that_came_too_late_to_count() {
+        let rows = parse(
+            "c.jsonl",
+            r#"{"id":"e","source":"chat","label":"feature","n_messages":4,"text":"my build fails\nwhich version?\nthe latest\nis there a way to skip the lint step?"}"#,
+        )
+        .unwrap();
+        let d = detector();
+        let peaks = peaks(&rows, &mut detector(), &detect::Settings::default());
+        assert_eq!(
+            peaks,
+            vec![None],
+            "deep in the thread the question carries no intent"
+        );
+        let (_, misses) = worst_errors(&rows, &peaks, &d, 1.5, 5);
+        assert_eq!(misses.len(), 1);
+        assert!(
+            !misses[0]
+                .evidence
+                .iter()
+                .any(|e| e.contains("ask_possible")),
+            "{:?}",
+            misses[0].evidence
+        );
     }
 
     #[test]
