@@ -70,7 +70,10 @@ pub async fn run<R: AsyncBufRead + Unpin, W: Write>(
         }
         match s.handle(line).await {
             Ok(()) => {}
-            Err(Error::User(msg)) => writeln!(s.out, "! {msg}")?,
+            Err(Error::User(msg) | Error::Refused(msg)) => writeln!(s.out, "! {msg}")?,
+            Err(Error::Fault(msg)) => {
+                writeln!(s.out, "! internal fault, nothing was changed: {msg}")?
+            }
             Err(e @ Error::Internal(_)) => return Err(e.into()),
         }
         s.out.flush()?;

@@ -12,6 +12,13 @@ pub enum Error {
     /// Something went wrong inside; never shown in detail.
     #[error(transparent)]
     Internal(#[from] StoreError),
+    /// A button or form used where it does not belong (another server or channel): shown
+    /// to the user as is, and logged, since it may be forged.
+    #[error("{0}")]
+    Refused(String),
+    /// A bug (a panic) caught at a boundary; the state it touched was reset.
+    #[error("internal fault: {0}")]
+    Fault(String),
 }
 
 impl From<PlanError> for Error {

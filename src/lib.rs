@@ -19,4 +19,5 @@ pub mod plan;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod transcript;

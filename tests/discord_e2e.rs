@@ -3,279 +3,20 @@
 //! condition polled with a timeout; each test has its own stand-in, port and database.
 
 mod fake_discord;
+#[path = "support/harness.rs"]
+mod harness;
+
+use harness::*;
 
 use fake_discord::{
-    ADMINISTRATOR, BOT_ID, CREATE_PUBLIC_THREADS, Caller, Fake, GUILD, MANAGE_GUILD, Recorded,
-    SEND_MESSAGES,
+    ADMINISTRATOR, BOT_ID, CREATE_PUBLIC_THREADS, Caller, Fake, GUILD, MANAGE_CHANNELS,
+    MANAGE_GUILD, Recorded, SEND_MESSAGES,
 };
 use plancheck::ids::{ChannelId, GuildId, PlanId, UserId};
 use plancheck::plan::QuestionState;
-use plancheck::store::Store;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const WATCHED: u64 = 600_000_000_000_000_001;
-const OTHER: u64 = 600_000_000_000_000_002;
-const SECOND: u64 = 600_000_000_000_000_003;
-const ALICE: u64 = 400_000_000_000_000_001;
-const FEATURE: &str = "We should add refunds for card payments @everyone, it would be nice to have an option to undo a charge";
-
-struct Bot(Child);
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn bot_command(fake: &Fake, db: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    c.arg("run")
-        .env("DISCORD_TOKEN", "test.token.value")
-        .env("PLANCHECK_REST_PROXY", fake.url())
-        .env("PLANCHECK_DATABASE", db)
-        .env("PLANCHECK_LOG", "warn")
-        .env_remove("PLANCHECK_CONFIG")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .stdout(Stdio::null());
-    c
-}
-
-struct Harness {
-    fake: Fake,
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    bot: Bot,
-}
-
-impl Harness {
-    async fn start(watch: &[u64]) -> Harness {
-        let fake = Fake::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("bot.db");
-        let store = Store::open(&db).await.unwrap();
-        for w in watch {
-            store
-                .watch(GuildId(GUILD), ChannelId(*w), UserId(1), chrono::Utc::now())
-                .await
-                .unwrap();
-        }
-        store.close().await;
-        let bot = Bot(bot_command(&fake, &db)
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the bot starts"));
-        fake.wait_for("command registration", |r| {
-            r.iter()
-                .any(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-        })
-        .await;
-        Harness {
-            fake,
-            _dir: dir,
-            db,
-            bot,
-        }
-    }
-
-    async fn store(&self) -> Store {
-        Store::open(&self.db).await.unwrap()
-    }
-
-    /// Posts the bot made to a channel.
-    fn posts(&self, channel: u64) -> Vec<Recorded> {
-        let path = format!("/api/v10/channels/{channel}/messages");
-        self.fake
-            .requests()
-            .into_iter()
-            .filter(|r| r.method == "POST" && r.path == path)
-            .collect()
-    }
-
-    async fn prompt(&self, channel: u64, message_id: u64) -> Recorded {
-        self.fake
-            .message_create(message_id, channel, ALICE, FEATURE);
-        self.fake
-            .wait_for("a prompt", |r| prompts_in(r, channel) >= 1)
-            .await;
-        self.posts(channel).into_iter().find(is_prompt).unwrap()
-    }
-
-    /// Runs `/plancheck SUB` in another channel, from a member with `perms`. Channel options
-    /// are resolved the way Discord sends them.
-    fn admin(&self, id: u64, perms: u64, sub: &str, options: Value) {
-        let mut channels = serde_json::Map::new();
-        for o in options
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|o| o["type"] == json!(7))
-        {
-            let cid = o["value"].as_str().unwrap().to_string();
-            channels.insert(
-                cid.clone(),
-                json!({"id": cid, "name": "design", "type": 0, "permissions": "0"}),
-            );
-        }
-        let from = Caller {
-            channel: OTHER,
-            user: ALICE,
-            perms,
-        };
-        self.fake.command(
-            id,
-            from,
-            "plancheck",
-            slash(sub, options),
-            json!({"channels": channels}),
-        );
-    }
-
-    async fn is_watched(&self, channel: u64) -> bool {
-        self.store()
-            .await
-            .watched(ChannelId(channel))
-            .await
-            .unwrap()
-            .is_some()
-    }
-
-    /// Runs `/plan start` in the watched channel; returns its confirmation and the thread.
-    async fn start_by_command(&self, id: u64, title: &str, packs: &str) -> (Recorded, u64) {
-        let start = slash(
-            "start",
-            json!([{"name": "title", "type": 3, "value": title}, {"name": "packs", "type": 3, "value": packs}]),
-        );
-        self.fake.command(
-            id,
-            Caller {
-                channel: WATCHED,
-                user: ALICE,
-                perms: 0,
-            },
-            "plan",
-            start,
-            json!({}),
-        );
-        let started = self
-            .wait_response(id, "the start confirmation", |r| {
-                content(r).contains("started in")
-            })
-            .await;
-        let thread = self
-            .threads()
-            .into_iter()
-            .next()
-            .expect("a thread was created");
-        (
-            started,
-            thread.response["id"].as_str().unwrap().parse().unwrap(),
-        )
-    }
-
-    /// Clicks the prompt's button whose custom id names `action` (start, dismiss, mute).
-    fn press(&self, interaction: u64, prompt: &Recorded, action: &str) {
-        let custom_id = custom_ids(&prompt.response)
-            .into_iter()
-            .find(|c| c.contains(&format!(":{action}:")))
-            .unwrap_or_else(|| panic!("the prompt has a {action} button"));
-        self.fake
-            .click(interaction, WATCHED, ALICE, &custom_id, &prompt.response);
-    }
-
-    /// Threads the bot created, in order.
-    fn threads(&self) -> Vec<Recorded> {
-        self.fake
-            .requests()
-            .into_iter()
-            .filter(|r| r.path.ends_with("/threads"))
-            .collect()
-    }
-
-    async fn wait_response(
-        &self,
-        id: u64,
-        what: &str,
-        pred: impl Fn(&Recorded) -> bool,
-    ) -> Recorded {
-        let token = format!("token{id}");
-        let r = self
-            .fake
-            .wait_for(what, |r| {
-                r.iter().any(|r| r.path.contains(&token) && pred(r))
-            })
-            .await;
-        r.into_iter()
-            .find(|r| r.path.contains(&token) && pred(r))
-            .unwrap()
-    }
-}
-
-fn is_prompt(r: &Recorded) -> bool {
-    r.body["content"]
-        .as_str()
-        .is_some_and(|c| c.contains("Sounds like a new feature"))
-}
-
-fn prompts_in(r: &[Recorded], channel: u64) -> usize {
-    let path = format!("/api/v10/channels/{channel}/messages");
-    r.iter()
-        .filter(|r| r.method == "POST" && r.path == path && is_prompt(r))
-        .count()
-}
-
-fn content(r: &Recorded) -> String {
-    let c = r.body["content"]
-        .as_str()
-        .or_else(|| r.body["data"]["content"].as_str());
-    c.unwrap_or("").to_string()
-}
-
-fn mentions_suppressed(r: &Recorded) -> bool {
-    let am = if r.body.get("data").is_some() {
-        &r.body["data"]["allowed_mentions"]
-    } else {
-        &r.body["allowed_mentions"]
-    };
-    am["parse"] == json!([])
-        && am.get("users").is_none_or(|u| u == &json!([]))
-        && am.get("roles").is_none_or(|u| u == &json!([]))
-}
-
-fn custom_ids(message: &Value) -> Vec<String> {
-    message["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
-        .collect()
-}
-
-fn slash(sub: &str, options: Value) -> Value {
-    json!([{"name": sub, "type": 1, "options": options}])
-}
-
-async fn start_checklist(h: &Harness) -> (u64, Vec<Recorded>) {
-    let prompt = h.prompt(WATCHED, 500_000_000_000_000_010).await;
-    h.press(300_000_000_000_000_001, &prompt, "start");
-    h.wait_response(300_000_000_000_000_001, "the start confirmation", |r| {
-        content(r).contains("Checklist started in")
-    })
-    .await;
-    let threads = h.threads();
-    assert_eq!(threads.len(), 1);
-    let thread: u64 = threads[0].response["id"].as_str().unwrap().parse().unwrap();
-    let pages: Vec<Recorded> = h.posts(thread);
-    (thread, pages)
-}
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_feature_discussion_in_a_watched_channel_gets_one_prompt_that_cannot_ping() {
@@ -365,13 +106,23 @@ async fn start_checklist_opens_a_thread_with_pages_and_a_replayed_click_changes_
         vec!["pc1:answer:1:1:5".to_string()]
     );
 
-    // The same INTERACTION_CREATE again: no second plan, thread or page.
+    // The same INTERACTION_CREATE again (a replay), then a second click by someone else:
+    // no second plan, thread or page; the replay gets no answer, the new click is told.
     let prompt = h.posts(WATCHED).into_iter().find(is_prompt).unwrap();
+    let token = "token300000000000000001";
+    let answered = |r: &[Recorded]| r.iter().filter(|r| r.path.contains(token)).count();
+    let before = answered(&h.fake.requests());
     h.press(300_000_000_000_000_001, &prompt, "start");
-    h.wait_response(300_000_000_000_000_001, "the replay's answer", |r| {
+    h.press(300_000_000_000_000_002, &prompt, "start");
+    h.wait_response(300_000_000_000_000_002, "the second click's answer", |r| {
         content(r).contains("already open")
     })
     .await;
+    assert_eq!(
+        answered(&h.fake.requests()),
+        before,
+        "a replay gets no response"
+    );
     assert_eq!(h.threads().len(), 1);
     assert_eq!(h.posts(thread).len(), pages.len());
     assert_eq!(
@@ -409,7 +160,22 @@ async fn not_a_feature_and_mute_are_recorded() {
         edit.body
     );
 
-    h.press(300_000_000_000_000_021, &prompt, "mute");
+    // Muting the channel for everyone needs Manage Channels: a member without it is told so.
+    h.press(300_000_000_000_000_022, &prompt, "mute");
+    let refused = h
+        .wait_response(300_000_000_000_000_022, "the mute refusal", |r| {
+            content(r).contains("Manage Channels")
+        })
+        .await;
+    assert_eq!(refused.body["flags"], json!(64), "ephemeral");
+    let w = h.store().await.watched(ChannelId(WATCHED)).await.unwrap();
+    assert_eq!(
+        w.unwrap().muted_until,
+        None,
+        "a refused mute changes nothing"
+    );
+
+    h.press_as(300_000_000_000_000_021, &prompt, "mute", MANAGE_CHANNELS);
     let r = h
         .wait_response(300_000_000_000_000_021, "the mute confirmation", |r| {
             content(r).contains("muted for 24 hours")
@@ -749,17 +515,6 @@ async fn the_bot_reconnects_after_the_gateway_drops_and_survives_failed_requests
         .await
         .unwrap();
     h.prompt(fresh, 500_000_000_000_000_063).await;
-}
-
-fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(start.elapsed() < limit, "the bot did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

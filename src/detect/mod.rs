@@ -336,6 +336,13 @@ impl Detector {
         state.entries.clear();
     }
 
+    /// Ends a channel's cooldown: its prompt could not be posted, so nobody saw one.
+    pub fn lift_quiet(&mut self, channel: ChannelId) {
+        if let Some(state) = self.channels.get_mut(&channel) {
+            state.quiet_until = None;
+        }
+    }
+
     /// Forgets a channel's window (e.g. unwatched).
     pub fn forget(&mut self, channel: ChannelId) {
         self.channels.remove(&channel);

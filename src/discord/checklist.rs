@@ -21,7 +21,7 @@ pub async fn open(
     anchor: Option<sy::MessageId>,
     use_threads: bool,
 ) -> anyhow::Result<Opened> {
-    let name = render::fit(&format!("Plan: {}", plan.title), 100);
+    let name = render::thread_name(plan);
     let mut target = origin;
     let mut notice = None;
     if use_threads {

@@ -1,22 +1,60 @@
 //! Gateway events: a table of contents that hands each event to the service.
 
 use super::components::Component;
-use super::{Data, Error, author, channel, checklist, guild, message, render, user};
+use super::{Data, Error, author, channel, checklist, guild, message, render, retry, user};
 use crate::detect::ChatMessage;
 use crate::error::Error as SvcError;
 use crate::ids::PlanId;
-use crate::service::Act;
+use crate::service::{Act, Place, panic_message};
 use chrono::Utc;
+use futures::FutureExt as _;
 use serenity::all as sy;
+use std::panic::AssertUnwindSafe;
 
 pub async fn handle(
     fw: poise::FrameworkContext<'_, Data, Error>,
     event: &sy::FullEvent,
 ) -> Result<(), Error> {
+    // One event's bug must not stop the others: a panic ends this event's handling only,
+    // logged with the event's id as the reference.
+    match AssertUnwindSafe(dispatch(fw, event)).catch_unwind().await {
+        Ok(r) => r,
+        Err(payload) => {
+            tracing::error!(
+                reference = event_ref(event),
+                event = event.snake_case_name(),
+                panic = %panic_message(payload.as_ref()),
+                "handling an event panicked; nothing else is affected"
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn dispatch(
+    fw: poise::FrameworkContext<'_, Data, Error>,
+    event: &sy::FullEvent,
+) -> Result<(), Error> {
     let ctx = fw.serenity_context;
     let data = fw.user_data;
+    let replayed = |id: u64| {
+        !data
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .first_time(id)
+    };
     match event {
-        sy::FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
+        sy::FullEvent::Message { new_message } if !replayed(new_message.id.get()) => {
+            on_message(ctx, data, new_message).await
+        }
+        sy::FullEvent::InteractionCreate { interaction } if replayed(interaction.id().get()) => {
+            tracing::debug!(
+                interaction = interaction.id().get(),
+                "replayed interaction ignored"
+            );
+            Ok(())
+        }
         sy::FullEvent::InteractionCreate {
             interaction: sy::Interaction::Component(c),
         } => on_component(ctx, data, c).await,
@@ -24,6 +62,15 @@ pub async fn handle(
             interaction: sy::Interaction::Modal(m),
         } => on_modal(ctx, data, m).await,
         _ => Ok(()),
+    }
+}
+
+/// The id quoted in logs for an event: the message's or the interaction's.
+fn event_ref(event: &sy::FullEvent) -> u64 {
+    match event {
+        sy::FullEvent::Message { new_message } => new_message.id.get(),
+        sy::FullEvent::InteractionCreate { interaction } => interaction.id().get(),
+        _ => 0,
     }
 }
 
@@ -43,28 +90,30 @@ async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(
         at: *m.timestamp,
         text: m.content.clone(),
     };
-    let Some(prompt) = data.service.observe(guild(g), &msg, true).await? else {
-        return Ok(());
+    let prompt = match data.service.observe(guild(g), &msg, true).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            tracing::error!(error = %e, reference = m.id.get(), channel = %m.channel_id, "cannot observe a message");
+            return Ok(());
+        }
     };
-    let sent = m
-        .channel_id
-        .send_message(
+    let (sent, attempts) = retry::with_retries(|| {
+        m.channel_id.send_message(
             &ctx.http,
             sy::CreateMessage::new()
                 .content(render::prompt_content(&prompt.detection))
                 .components(render::prompt_buttons(prompt.id))
                 .allowed_mentions(render::no_mentions()),
         )
-        .await;
+    })
+    .await;
     match sent {
-        Ok(s) => {
-            data.service
-                .store()
-                .set_prompt_message(prompt.id, message(s.id))
-                .await?
-        }
+        Ok(s) => data.service.prompt_posted(prompt.id, message(s.id)).await?,
         Err(e) => {
-            tracing::warn!(error = %e, channel = %m.channel_id, "cannot post a prompt (missing Send Messages?)")
+            let reason = format!("{} (after {attempts} attempts)", retry::reason(&e));
+            tracing::warn!(error = %reason, channel = %m.channel_id, detection = %prompt.id, "cannot post a prompt; kept as undelivered");
+            data.service.prompt_undelivered(&prompt, &reason).await?;
         }
     }
     Ok(())
@@ -113,15 +162,19 @@ async fn try_capture_answer(
         source: message(m.id),
     };
     match data.service.answer(plan, &key, &text, &act).await {
-        Ok(_) => {
+        // A replayed message changed nothing and gets no second ✅.
+        Ok(change) if !change.created => {}
+        Ok(change) => {
             if let Err(e) = m
                 .react(&ctx.http, sy::ReactionType::Unicode("✅".into()))
                 .await
             {
-                tracing::warn!(error = %e, "cannot confirm an answer with a reaction");
+                // The answer is stored; say so another way.
+                tracing::warn!(error = %e, reference = m.id.get(), "cannot confirm an answer with a reaction; replying instead");
+                reply(ctx, m, &format!("Recorded Q{}.", change.question.number)).await;
             }
         }
-        Err(SvcError::User(msg)) => reply(ctx, m, &msg).await,
+        Err(SvcError::User(msg) | SvcError::Refused(msg)) => reply(ctx, m, &msg).await,
         Err(e) => return Err(e.into()),
     }
     Ok(true)
@@ -133,9 +186,15 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
     let t = t.strip_prefix(['Q', 'q', '#'])?;
     let end = t.find(|c: char| !c.is_ascii_digit())?;
     let n: u32 = t[..end].parse().ok()?;
-    let rest = t[end..]
-        .trim_start_matches([':', '.', ')', '-', ' '])
-        .trim();
+    // One separator after the number (`:`, `.`, `)`, or a dash followed by a space); the
+    // answer is kept as written, so `Q12: -2+3` records `-2+3`.
+    let rest = t[end..].trim_start();
+    let rest = match rest.chars().next() {
+        Some(':' | '.' | ')') => &rest[1..],
+        Some('-') if rest[1..].starts_with(char::is_whitespace) => &rest[1..],
+        _ => rest,
+    }
+    .trim();
     (!rest.is_empty()).then_some((n, rest))
 }
 
@@ -171,12 +230,35 @@ async fn ephemeral(
     Ok(())
 }
 
+/// Where an interaction happened; None outside a server (the bot acts only in servers).
+fn place_of(guild_id: Option<sy::GuildId>, channel_id: sy::ChannelId) -> Option<Place> {
+    Some(Place {
+        guild: guild(guild_id?),
+        channel: channel(channel_id),
+    })
+}
+
+/// Logs a refused button or form (its id named something of another server or channel).
+fn log_refusal(kind: &str, id: sy::InteractionId, user: &sy::User, custom_id: &str, at: Place) {
+    tracing::warn!(
+        interaction = id.get(),
+        user = user.id.get(),
+        guild = at.guild.0,
+        channel = at.channel.0,
+        custom_id,
+        "refused a {kind} naming another server's or channel's prompt or plan"
+    );
+}
+
 async fn on_component(
     ctx: &sy::Context,
     data: &Data,
     c: &sy::ComponentInteraction,
 ) -> Result<(), Error> {
     let Some(component) = Component::decode(&c.data.custom_id) else {
+        return Ok(());
+    };
+    let Some(at) = place_of(c.guild_id, c.channel_id) else {
         return Ok(());
     };
     let act = Act {
@@ -186,7 +268,7 @@ async fn on_component(
     };
     match component {
         Component::Answer { plan, first, last } => {
-            return open_modal(ctx, data, c, plan, first, last).await;
+            return open_modal(ctx, data, c, at, plan, first, last).await;
         }
         Component::Modal { .. } => return Ok(()),
         _ => {}
@@ -195,35 +277,18 @@ async fn on_component(
     c.create_response(&ctx.http, sy::CreateInteractionResponse::Acknowledge)
         .await?;
     let result = match component {
-        Component::Start(det) => start(ctx, data, c, det, &act).await,
-        Component::Dismiss(det) => {
-            match data.service.dismiss(det, &act).await {
-                Ok(_) => {
-                    let edit = sy::EditMessage::new()
-                    .content("Marked as not a feature — thanks, this tunes detection for this server.")
-                    .components(vec![])
-                    .allowed_mentions(render::no_mentions());
-                    let mut msg = (*c.message).clone();
-                    msg.edit(&ctx.http, edit).await?;
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            }
-        }
-        Component::Mute(det) => {
-            let until = Utc::now() + chrono::Duration::hours(24);
-            match data.service.mute_from_detection(det, until).await {
-                Ok(ch) => ephemeral(ctx, c, &format!("<#{}> is muted for 24 hours.", ch.0))
-                    .await
-                    .map_err(|e| SvcError::user(e.to_string())),
-                Err(e) => Err(e),
-            }
-        }
+        Component::Start(det) => start(ctx, data, c, at, det, &act).await,
+        Component::Dismiss(det) => dismiss(ctx, data, c, at, det, &act).await,
+        Component::Mute(det) => mute(ctx, data, c, at, det).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
         Ok(()) => Ok(()),
         Err(SvcError::User(msg)) => ephemeral(ctx, c, &msg).await,
+        Err(SvcError::Refused(msg)) => {
+            log_refusal("button", c.id, &c.user, &c.data.custom_id, at);
+            ephemeral(ctx, c, &msg).await
+        }
         Err(e) => {
             let id = c.id.get();
             tracing::error!(error = ?e, interaction = id, "button failed");
@@ -232,13 +297,74 @@ async fn on_component(
     }
 }
 
+/// A follow-up that failed is a transport failure, shown to nobody: the user-tier text
+/// was already the best we could say.
+fn transport(e: Error) -> SvcError {
+    SvcError::user(e.to_string())
+}
+
+async fn dismiss(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    det: crate::ids::DetectionId,
+    act: &Act,
+) -> Result<(), SvcError> {
+    data.service.detection_at(det, at).await?;
+    data.service.dismiss(det, act).await?;
+    let edit = sy::EditMessage::new()
+        .content("Marked as not a feature — thanks, this tunes detection for this server.")
+        .components(vec![])
+        .allowed_mentions(render::no_mentions());
+    let mut msg = (*c.message).clone();
+    if let Err(e) = msg.edit(&ctx.http, edit).await {
+        tracing::warn!(error = %e, interaction = c.id.get(), "cannot edit the prompt after Not a feature");
+        return ephemeral(ctx, c, "Marked as not a feature — thanks.")
+            .await
+            .map_err(transport);
+    }
+    Ok(())
+}
+
+/// Muting a channel for everyone needs Manage Channels (or Manage Server) there.
+fn may_mute(c: &sy::ComponentInteraction) -> bool {
+    c.member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_channels() || p.manage_guild() || p.administrator())
+}
+
+async fn mute(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    det: crate::ids::DetectionId,
+) -> Result<(), SvcError> {
+    data.service.detection_at(det, at).await?;
+    if !may_mute(c) {
+        return Err(SvcError::user(
+            "Muting this channel needs the **Manage Channels** permission here. \
+             *Not a feature* is open to everyone and also teaches the bot.",
+        ));
+    }
+    let until = Utc::now() + chrono::Duration::hours(24);
+    let ch = data.service.mute_from_detection(det, until).await?;
+    ephemeral(ctx, c, &format!("<#{}> is muted for 24 hours.", ch.0))
+        .await
+        .map_err(transport)
+}
+
 async fn start(
     ctx: &sy::Context,
     data: &Data,
     c: &sy::ComponentInteraction,
+    at: Place,
     det: crate::ids::DetectionId,
     act: &Act,
 ) -> Result<(), SvcError> {
+    data.service.detection_at(det, at).await?;
     let (plan, created) = data.service.start_from_detection(det, act).await?;
     if !created {
         return ephemeral(
@@ -250,7 +376,7 @@ async fn start(
             ),
         )
         .await
-        .map_err(|e| SvcError::user(e.to_string()));
+        .map_err(transport);
     }
     let settings = data.service.settings(plan.guild).await?;
     let opened = checklist::open(
@@ -277,22 +403,24 @@ async fn start(
         text.push('\n');
         text.push_str(&n);
     }
-    ephemeral(ctx, c, &text)
-        .await
-        .map_err(|e| SvcError::user(e.to_string()))
+    ephemeral(ctx, c, &text).await.map_err(transport)
 }
 
 async fn open_modal(
     ctx: &sy::Context,
     data: &Data,
     c: &sy::ComponentInteraction,
+    at: Place,
     plan: PlanId,
     first: u32,
     last: u32,
 ) -> Result<(), Error> {
-    let p = match data.service.plan(plan).await {
+    let p = match data.service.plan_at(plan, at).await {
         Ok(p) => p,
         Err(e) => {
+            if matches!(e, SvcError::Refused(_)) {
+                log_refusal("button", c.id, &c.user, &c.data.custom_id, at);
+            }
             let r = sy::CreateInteractionResponseMessage::new()
                 .content(e.to_string())
                 .ephemeral(true)
@@ -332,6 +460,9 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
     let Some(Component::Modal { plan, .. }) = Component::decode(&m.data.custom_id) else {
         return Ok(());
     };
+    let Some(at) = place_of(m.guild_id, m.channel_id) else {
+        return Ok(());
+    };
     m.create_response(
         &ctx.http,
         sy::CreateInteractionResponse::Defer(
@@ -339,6 +470,39 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
         ),
     )
     .await?;
+    let text = match data.service.plan_at(plan, at).await {
+        Ok(_) => record_modal(data, m, plan).await?,
+        Err(e) => {
+            if matches!(e, SvcError::Refused(_)) {
+                log_refusal("form", m.id, &m.user, &m.data.custom_id, at);
+            }
+            e.to_string()
+        }
+    };
+    let confirm = sy::EditInteractionResponse::new()
+        .content(render::fit(&text, 2000))
+        .allowed_mentions(render::no_mentions());
+    if let Err(e) = m.edit_response(&ctx.http, confirm).await {
+        // The answers are stored; tell the person another way.
+        tracing::warn!(error = %e, interaction = m.id.get(), "cannot confirm a form; sending a follow-up");
+        m.create_followup(
+            &ctx.http,
+            sy::CreateInteractionResponseFollowup::new()
+                .content(render::fit(&text, 2000))
+                .ephemeral(true)
+                .allowed_mentions(render::no_mentions()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records a form's non-empty fields; returns the confirmation text.
+async fn record_modal(
+    data: &Data,
+    m: &sy::ModalInteraction,
+    plan: PlanId,
+) -> Result<String, Error> {
     let act = Act {
         author: author(&m.user),
         at: Utc::now(),
@@ -357,7 +521,9 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
             let key = input.custom_id.trim_start_matches('q');
             match data.service.answer(plan, key, value, &act).await {
                 Ok(change) => recorded.push(format!("Q{}", change.question.number)),
-                Err(SvcError::User(msg)) => problems.push(format!("Q{key}: {msg}")),
+                Err(SvcError::User(msg) | SvcError::Refused(msg)) => {
+                    problems.push(format!("Q{key}: {msg}"))
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -370,14 +536,7 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
     for p in problems {
         text.push_str(&format!("\n{p}"));
     }
-    m.edit_response(
-        &ctx.http,
-        sy::EditInteractionResponse::new()
-            .content(render::fit(&text, 2000))
-            .allowed_mentions(render::no_mentions()),
-    )
-    .await?;
-    Ok(())
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -393,6 +552,12 @@ mod tests {
         );
         assert_eq!(leading_number("#4) nope, sync"), Some((4, "nope, sync")));
         assert_eq!(leading_number("Q3:"), None);
+        assert_eq!(leading_number("Q12: -2+3"), Some((12, "-2+3")));
+        assert_eq!(leading_number("Q12 -2+3"), Some((12, "-2+3")));
+        assert_eq!(
+            leading_number("Q5 - use a cursor"),
+            Some((5, "use a cursor"))
+        );
         assert_eq!(leading_number("Queue it"), None);
         assert_eq!(leading_number("30 days"), None);
     }

@@ -8,6 +8,8 @@ pub mod components;
 mod events;
 pub mod permissions;
 pub mod render;
+mod replay;
+mod retry;
 
 use crate::config::{Config, Secret};
 use crate::ids::{ChannelId, GuildId, MessageId, UserId};
@@ -19,6 +21,8 @@ use std::sync::Arc;
 /// Shared state of every handler.
 pub struct Data {
     pub service: Arc<Service>,
+    /// Ids of recent events, so a replayed one gets no second response.
+    pub(crate) recent: std::sync::Mutex<replay::Recent>,
 }
 
 pub type Error = anyhow::Error;
@@ -55,6 +59,7 @@ pub(crate) fn author(u: &sy::User) -> crate::plan::Author {
 
 /// Runs the bot until SIGINT/SIGTERM, then closes the database.
 pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result<()> {
+    let mut signals = Signals::install()?;
     let service = Arc::new(service);
     let intents = sy::GatewayIntents::GUILDS
         | sy::GatewayIntents::GUILD_MESSAGES
@@ -85,7 +90,10 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
                     None => poise::builtins::register_globally(ctx, cmds).await?,
                 }
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                Ok(Data { service: data_service })
+                Ok(Data {
+                    service: data_service,
+                    recent: std::sync::Mutex::new(replay::Recent::new(replay::REMEMBERED)),
+                })
             })
         })
         .build();
@@ -94,18 +102,39 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         .await
         .context("cannot create the Discord client")?;
     let shards = client.shard_manager.clone();
-    tokio::spawn(async move {
-        wait_for_signal().await;
+    // Stop means stop, in every state: connected, or retrying a gateway it cannot reach
+    // (where the shard manager would keep the process alive for minutes).
+    let stop = async {
+        signals.recv().await;
         tracing::info!("shutting down: no new events; finishing writes in flight");
-        shards.shutdown_all().await;
-    });
-    let result = client.start().await;
-    service.store().close().await;
+        if tokio::time::timeout(STOP_GATEWAY, shards.shutdown_all())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the gateway did not close in time; stopping anyway");
+        }
+    };
+    let result = tokio::select! {
+        r = client.start() => r,
+        () = stop => Ok(()),
+    };
+    // Closing waits for connections in use: writes in flight finish first.
+    if tokio::time::timeout(STOP_DATABASE, service.store().close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database writes did not finish in time");
+    }
     match result {
         Ok(()) => Ok(()),
         Err(e) => Err(explain(e)),
     }
 }
+
+/// How long a stop waits for the gateway to close, then for the database: together well
+/// within the 10 seconds a service manager gives before killing.
+const STOP_GATEWAY: std::time::Duration = std::time::Duration::from_secs(4);
+const STOP_DATABASE: std::time::Duration = std::time::Duration::from_secs(4);
 
 fn explain(e: sy::Error) -> anyhow::Error {
     match e {
@@ -125,18 +154,36 @@ fn explain(e: sy::Error) -> anyhow::Error {
     }
 }
 
-async fn wait_for_signal() {
+/// SIGINT and SIGTERM, listened to from start-up on (a signal before the gateway is up
+/// must stop the bot too, not kill it mid-write).
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("a SIGTERM handler installs");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+                int: signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -70,6 +70,57 @@ pub fn split_message(text: &str, max: usize) -> Vec<String> {
     parts
 }
 
+/// The prompts of `recent` that could not be posted, with when, where and why (the
+/// latest three); "" when every prompt went out.
+pub fn undelivered_report(recent: &[crate::store::DetectionRecord]) -> String {
+    let lost: Vec<_> = recent.iter().filter(|d| d.undelivered.is_some()).collect();
+    if lost.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nUndelivered prompts: {} (Discord refused or failed every attempt to post them):",
+        lost.len()
+    );
+    for d in lost.iter().take(3) {
+        out.push_str(&format!(
+            "\n- {} in <#{}> “{}”: {}",
+            d.created_at.format("%Y-%m-%d %H:%M UTC"),
+            d.channel.0,
+            quote_user_text(&d.title),
+            quote_user_text(d.undelivered.as_deref().unwrap_or(""))
+        ));
+    }
+    out
+}
+
+/// Discord's limit on a thread's name.
+pub const MAX_THREAD_NAME: usize = 100;
+
+/// A thread name from a plan's title: one line of printable text (newlines, control
+/// characters, bidi overrides and zero-width characters removed, runs of spaces joined),
+/// `Plan N` when nothing printable is left, cut to Discord's limit.
+pub fn thread_name(plan: &Plan) -> String {
+    let printable: String = plan
+        .title
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .collect();
+    let title = printable.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        return format!("Plan {}", plan.id.0);
+    }
+    fit(&format!("Plan: {title}"), MAX_THREAD_NAME)
+}
+
+/// Format characters that print nothing or reorder text: zero-width characters, the byte
+/// order mark, soft hyphen, and the bidi embeddings, overrides, isolates and marks.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
 /// Neutralises mentions and masked links in text people typed before the bot repeats it.
 pub fn quote_user_text(s: &str) -> String {
     s.replace('@', "@\u{200b}").replace('<', "<\u{200b}")
@@ -217,6 +268,28 @@ pub fn access_report(channel: u64, gaps: &[crate::discord::permissions::Gap]) ->
 mod tests {
     use super::*;
     use crate::plan::{AnswerEvent, Author, EventKind};
+
+    fn titled(title: &str) -> Plan {
+        let mut p = crate::plan::tests::sample_plan();
+        p.title = title.to_string();
+        p
+    }
+
+    #[test]
+    fn thread_names_are_one_printable_line_within_the_limit() {
+        let p = titled("Refunds\nfor\r\tcards \u{202e}txt.exe\u{202c} \u{0007}now");
+        assert_eq!(thread_name(&p), "Plan: Refunds for cards txt.exe now");
+        let long = titled(&"x".repeat(300));
+        assert_eq!(thread_name(&long).chars().count(), MAX_THREAD_NAME);
+        let id = p.id.0;
+        for empty in ["\u{200b}\u{200b}", "\n\r\u{202e}", "   "] {
+            assert_eq!(
+                thread_name(&titled(empty)),
+                format!("Plan {id}"),
+                "{empty:?}"
+            );
+        }
+    }
 
     #[test]
     fn every_page_fits_even_with_maximal_answers() {

@@ -12,7 +12,8 @@ use crate::store::{
     DetectionRecord, FeedbackKind, NewPlan, Outcome, PlanFilter, PlanSummary, Store,
 };
 use chrono::{DateTime, Utc};
-use std::sync::{Arc, Mutex};
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A prompt to show: a new detection, stored.
 #[derive(Debug, Clone)]
@@ -36,6 +37,13 @@ pub struct Act {
     pub author: Author,
     pub at: DateTime<Utc>,
     pub source: MessageId,
+}
+
+/// Where an interaction happened: its server and channel (a thread is a channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub guild: GuildId,
+    pub channel: ChannelId,
 }
 
 pub struct Service {
@@ -97,18 +105,25 @@ impl Service {
             .calibration_for(guild, &guild_settings, msg.at)
             .await?
             .threshold;
-        let detection = {
-            let mut d = self
-                .detector
-                .lock()
-                .expect("detector lock is never poisoned by a panic-free observe");
-            d.observe(msg, &settings)
-        };
+        let detection = self.with_detector(msg.channel, |d| d.observe(msg, &settings))?;
         let Some(detection) = detection else {
             return Ok(None);
         };
         let (id, created) = self.store.insert_detection(guild, &detection).await?;
         Ok(created.then_some(Prompt { id, detection }))
+    }
+
+    /// The prompt was posted as `message`.
+    pub async fn prompt_posted(&self, id: DetectionId, message: MessageId) -> Result<()> {
+        Ok(self.store.set_prompt_message(id, message).await?)
+    }
+
+    /// The prompt could not be posted, even after retries: the reason is kept (and shown
+    /// by status), and the channel's cooldown is lifted, since nobody saw a prompt.
+    pub async fn prompt_undelivered(&self, prompt: &Prompt, reason: &str) -> Result<()> {
+        self.store.set_undelivered(prompt.id, reason).await?;
+        let channel = prompt.detection.channel;
+        self.with_detector(channel, |d| d.lift_quiet(channel))
     }
 
     /// The threshold `guild` runs at now, and why (manual setting or recent feedback).
@@ -148,19 +163,38 @@ impl Service {
             .ok_or_else(|| Error::user("that prompt no longer exists"))
     }
 
+    /// The prompt `id`, when `at` is where it was posted. A button id is data a client
+    /// sends: one naming another server's or channel's prompt is refused.
+    pub async fn detection_at(&self, id: DetectionId, at: Place) -> Result<DetectionRecord> {
+        let det = self.detection(id).await?;
+        if det.guild != at.guild || det.channel != at.channel {
+            return Err(Error::Refused(
+                "This button belongs to a prompt in another channel; nothing was changed.".into(),
+            ));
+        }
+        Ok(det)
+    }
+
+    /// Plan `id`, when `at` is its channel or its thread (see [`Service::detection_at`]).
+    pub async fn plan_at(&self, id: PlanId, at: Place) -> Result<Plan> {
+        let p = self.plan(id).await?;
+        if p.guild != at.guild || (p.channel != at.channel && p.thread != Some(at.channel)) {
+            return Err(Error::Refused(
+                "This form belongs to a plan in another channel; nothing was changed.".into(),
+            ));
+        }
+        Ok(p)
+    }
+
     /// Starts a plan from a prompt; a second start (or a replay) returns the same plan.
     /// The prompt's packs come first; packs that fit what the channel said after the prompt
     /// (while this process has heard it) are added after them.
     pub async fn start_from_detection(&self, id: DetectionId, act: &Act) -> Result<(Plan, bool)> {
         let det = self.detection(id).await?;
         let disabled = self.store.guild_settings(det.guild).await?.disabled_packs;
-        let later = {
-            let d = self
-                .detector
-                .lock()
-                .expect("detector lock is never poisoned by a panic-free observe");
+        let later = self.with_detector(det.channel, |d| {
             d.packs_after_prompt(det.channel, det.message_id, &disabled)
-        };
+        })?;
         let mut packs: Vec<String> = det.packs.clone();
         for p in later {
             if !packs.contains(&p.id) {
@@ -272,10 +306,7 @@ impl Service {
         let det = self.detection(id).await?;
         self.store.decide_detection(id, Outcome::Muted).await?;
         self.store.mute(det.channel, until).await?;
-        self.detector
-            .lock()
-            .expect("detector lock")
-            .quiet(det.channel, until);
+        self.with_detector(det.channel, |d| d.quiet(det.channel, until))?;
         Ok(det.channel)
     }
 
@@ -388,9 +419,37 @@ impl Service {
 
     pub async fn unwatch(&self, guild: GuildId, channel: ChannelId) -> Result<bool> {
         let removed = self.store.unwatch(guild, channel).await?;
-        self.detector.lock().expect("detector lock").forget(channel);
+        self.with_detector(channel, |d| d.forget(channel))?;
         Ok(removed)
     }
+
+    /// Runs `f` on the detector for `channel`. The lock is held only for `f`, which does no
+    /// I/O. A panic in `f` (a bug) must not disable detection for every channel: it is
+    /// caught before the guard drops (so the lock is never poisoned), the channel's window
+    /// is dropped so no half-updated state survives, and the caller gets [`Error::Fault`].
+    fn with_detector<R>(
+        &self,
+        channel: ChannelId,
+        f: impl FnOnce(&mut Detector) -> R,
+    ) -> Result<R> {
+        let mut d = self.detector.lock().unwrap_or_else(PoisonError::into_inner);
+        match std::panic::catch_unwind(AssertUnwindSafe(|| f(&mut d))) {
+            Ok(r) => Ok(r),
+            Err(payload) => {
+                d.forget(channel);
+                Err(Error::Fault(panic_message(payload.as_ref())))
+            }
+        }
+    }
+}
+
+/// The text of a caught panic (`panic!` payloads are `&str` or `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
 }
 
 #[cfg(test)]

@@ -352,3 +352,145 @@ async fn not_a_feature_feedback_raises_the_servers_threshold_until_a_borderline_
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn a_panic_in_detection_is_contained_and_detection_goes_on() {
+    let (svc, _dir) = service().await;
+    let g = GuildId(1);
+    svc.watch(g, ChannelId(10), UserId(1), Utc::now())
+        .await
+        .unwrap();
+    svc.watch(g, ChannelId(11), UserId(1), Utc::now())
+        .await
+        .unwrap();
+    // A bug inside the detector while channel 10 is being handled…
+    let r: Result<()> = svc.with_detector(ChannelId(10), |_| panic!("a bug"));
+    assert!(
+        matches!(r, Err(Error::Fault(ref m)) if m == "a bug"),
+        "{r:?}"
+    );
+    // …leaves the lock usable and every channel still detecting.
+    for ch in [10, 11] {
+        let p = svc
+            .observe(g, &msg(100 + ch, ch, FEATURE), true)
+            .await
+            .unwrap();
+        assert!(p.is_some(), "channel {ch} still prompts");
+    }
+}
+
+#[tokio::test]
+async fn multi_byte_text_after_a_cue_prompts_instead_of_panicking() {
+    let (svc, _dir) = service().await;
+    let g = GuildId(1);
+    svc.watch(g, ChannelId(10), UserId(1), Utc::now())
+        .await
+        .unwrap();
+    for (i, text) in [
+        "we should add naïve refunds to the checkout flow, it would be nice to undo a charge",
+        "we should add \u{200b}refunds to the checkout flow, it would be nice to undo a charge",
+        "we should add \u{feff}退款 to the checkout flow, it would be nice to undo a charge",
+    ]
+    .iter()
+    .enumerate()
+    {
+        svc.unwatch(g, ChannelId(10)).await.unwrap();
+        svc.watch(g, ChannelId(10), UserId(1), Utc::now())
+            .await
+            .unwrap();
+        let p = svc.observe(g, &msg(200 + i as u64, 10, text), true).await;
+        assert!(p.is_ok(), "{text}: {p:?}");
+    }
+}
+
+#[tokio::test]
+async fn prompts_and_plans_answer_only_where_they_live() {
+    let (s, _dir) = service().await;
+    let g = GuildId(1);
+    s.watch(g, ChannelId(10), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    let p = s
+        .observe(g, &msg(1, 10, FEATURE), true)
+        .await
+        .unwrap()
+        .unwrap();
+    let here = Place {
+        guild: g,
+        channel: ChannelId(10),
+    };
+    assert!(s.detection_at(p.id, here).await.is_ok());
+    for elsewhere in [
+        Place {
+            guild: GuildId(2),
+            channel: ChannelId(10),
+        },
+        Place {
+            guild: g,
+            channel: ChannelId(11),
+        },
+    ] {
+        let r = s.detection_at(p.id, elsewhere).await;
+        assert!(matches!(r, Err(Error::Refused(_))), "{elsewhere:?}: {r:?}");
+    }
+    let (plan, _) = s.start_from_detection(p.id, &act(100)).await.unwrap();
+    s.set_thread(plan.id, ChannelId(77)).await.unwrap();
+    for ok in [
+        here,
+        Place {
+            guild: g,
+            channel: ChannelId(77),
+        },
+    ] {
+        assert!(s.plan_at(plan.id, ok).await.is_ok(), "{ok:?}");
+    }
+    for bad in [
+        Place {
+            guild: GuildId(2),
+            channel: ChannelId(77),
+        },
+        Place {
+            guild: g,
+            channel: ChannelId(12),
+        },
+    ] {
+        let r = s.plan_at(plan.id, bad).await;
+        assert!(matches!(r, Err(Error::Refused(_))), "{bad:?}: {r:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_undelivered_prompt_is_kept_with_its_reason_and_lifts_the_cooldown() {
+    let (s, _dir) = service().await;
+    let g = GuildId(1);
+    s.watch(g, ChannelId(10), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    let p = s
+        .observe(g, &msg(1, 10, FEATURE), true)
+        .await
+        .unwrap()
+        .unwrap();
+    // Within the cooldown a second discussion stays quiet while the first prompt stands…
+    assert!(
+        s.observe(g, &msg(2, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    s.prompt_undelivered(&p, "HTTP 500 after 4 attempts")
+        .await
+        .unwrap();
+    let rec = s.detection(p.id).await.unwrap();
+    assert_eq!(
+        rec.undelivered.as_deref(),
+        Some("HTTP 500 after 4 attempts")
+    );
+    // …but once its prompt is known to be lost, the next one may be posted.
+    assert!(
+        s.observe(g, &msg(3, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

@@ -55,6 +55,8 @@ pub struct DetectionRecord {
     pub created_at: DateTime<Utc>,
     pub prompt_message_id: Option<MessageId>,
     pub outcome: Outcome,
+    /// Why the prompt could not be posted (after retries), if it could not.
+    pub undelivered: Option<String>,
 }
 
 type Row = (
@@ -69,11 +71,12 @@ type Row = (
     String,
     Option<i64>,
     String,
+    Option<String>,
 );
 
 macro_rules! columns {
     () => {
-        "id, guild_id, channel_id, message_id, score, threshold, title, packs, created_at, prompt_message_id, outcome"
+        "id, guild_id, channel_id, message_id, score, threshold, title, packs, created_at, prompt_message_id, outcome, undelivered"
     };
 }
 
@@ -90,6 +93,7 @@ fn to_record(r: Row) -> Result<DetectionRecord> {
         created_at: parse_ts("detections", "created_at", &r.8)?,
         prompt_message_id: r.9.map(|m| MessageId(uid(m))),
         outcome: Outcome::parse(&r.10)?,
+        undelivered: r.11,
     })
 }
 
@@ -146,6 +150,17 @@ impl Store {
     pub async fn set_prompt_message(&self, det: DetectionId, message: MessageId) -> Result<()> {
         sqlx::query("UPDATE detections SET prompt_message_id = ? WHERE id = ?")
             .bind(id(message.0))
+            .bind(det.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the prompt could not be posted, and why.
+    #[tracing::instrument(skip_all, fields(detection = %det))]
+    pub async fn set_undelivered(&self, det: DetectionId, reason: &str) -> Result<()> {
+        sqlx::query("UPDATE detections SET undelivered = ? WHERE id = ?")
+            .bind(reason)
             .bind(det.0)
             .execute(self.pool())
             .await?;

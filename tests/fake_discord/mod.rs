@@ -18,6 +18,9 @@ use tokio::sync::broadcast;
 pub const APP_ID: u64 = 900_000_000_000_000_001;
 pub const BOT_ID: u64 = 900_000_000_000_000_002;
 pub const GUILD: u64 = 800_000_000_000_000_001;
+/// A second server, for interactions that name the first server's prompts and plans.
+pub const OTHER_GUILD: u64 = 810_000_000_000_000_001;
+pub const MANAGE_CHANNELS: u64 = 1 << 4;
 pub const MANAGE_GUILD: u64 = 1 << 5;
 pub const ADMINISTRATOR: u64 = 1 << 3;
 pub const SEND_MESSAGES: u64 = 1 << 11;
@@ -37,6 +40,8 @@ pub struct Recorded {
     pub files: Vec<(String, String)>,
     /// What the stand-in answered (JSON), e.g. the created message with its id.
     pub response: Value,
+    /// The HTTP status it answered with.
+    pub status: u16,
 }
 
 /// Who runs a slash command, where, with which computed permissions.
@@ -52,6 +57,17 @@ struct Gateway {
     identifies: u32,
     resumes: u32,
     close_on_identify: Option<u16>,
+    /// `GET /gateway` names a port where nothing listens: the client cannot connect.
+    unreachable: Option<u16>,
+}
+
+/// An injected failure: requests matching `method` and `path_part` get `status`, the next
+/// `times` times (None: always).
+struct Failure {
+    method: String,
+    path_part: String,
+    status: u16,
+    times: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -60,7 +76,11 @@ pub struct Fake {
     requests: Arc<Mutex<Vec<Recorded>>>,
     dispatch: broadcast::Sender<Value>,
     next_id: Arc<Mutex<u64>>,
-    failures: Arc<Mutex<Vec<(String, String, u16)>>>,
+    failures: Arc<Mutex<Vec<Failure>>>,
+    /// Every dispatch sent, for [`Fake::replay_all`].
+    sent: Arc<Mutex<Vec<Value>>>,
+    /// Interactions already answered: Discord refuses a second initial response.
+    answered: Arc<Mutex<std::collections::HashSet<String>>>,
     gateway: Arc<Mutex<Gateway>>,
     /// Per channel, the permissions an overwrite denies the bot's role.
     denied: Arc<Mutex<Vec<(u64, u64)>>>,
@@ -77,6 +97,8 @@ impl Fake {
             dispatch,
             next_id: Arc::new(Mutex::new(700_000_000_000_000_000)),
             failures: Arc::default(),
+            sent: Arc::default(),
+            answered: Arc::default(),
             gateway: Arc::default(),
             denied: Arc::default(),
         };
@@ -113,10 +135,43 @@ impl Fake {
 
     /// Answers every `method` request whose path contains `path_part` with `status`.
     pub fn fail(&self, method: &str, path_part: &str, status: u16) {
-        self.failures
-            .lock()
-            .unwrap()
-            .push((method.to_string(), path_part.to_string(), status));
+        self.push_failure(method, path_part, status, None);
+    }
+
+    /// Like [`Fake::fail`], for the next `times` matching requests only.
+    pub fn fail_times(&self, method: &str, path_part: &str, status: u16, times: u32) {
+        self.push_failure(method, path_part, status, Some(times));
+    }
+
+    fn push_failure(&self, method: &str, path_part: &str, status: u16, times: Option<u32>) {
+        self.failures.lock().unwrap().push(Failure {
+            method: method.to_string(),
+            path_part: path_part.to_string(),
+            status,
+            times,
+        });
+    }
+
+    /// Removes every injected failure.
+    pub fn heal(&self) {
+        self.failures.lock().unwrap().clear();
+    }
+
+    /// From now on `GET /gateway` names a port where nothing listens.
+    pub async fn make_gateway_unreachable(&self) {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        self.gateway.lock().unwrap().unreachable = Some(port);
+    }
+
+    /// Sends every dispatch sent so far once more, in order, as a gateway replaying a
+    /// session would.
+    pub fn replay_all(&self) {
+        let all = self.sent.lock().unwrap().clone();
+        for d in all {
+            let _ = self.dispatch.send(d);
+        }
     }
 
     /// Gives `channel` an overwrite that denies the bot's role `bits`.
@@ -166,7 +221,9 @@ impl Fake {
     }
 
     pub fn send(&self, t: &str, d: Value) {
-        let _ = self.dispatch.send(json!({"op": 0, "t": t, "d": d}));
+        let event = json!({"op": 0, "t": t, "d": d});
+        self.sent.lock().unwrap().push(event.clone());
+        let _ = self.dispatch.send(event);
     }
 
     pub fn user(id: u64) -> Value {
@@ -200,10 +257,22 @@ impl Fake {
     }
 
     fn interaction(id: u64, kind: u8, channel: u64, user: u64, perms: u64, data: Value) -> Value {
+        Fake::interaction_in(GUILD, id, kind, channel, user, perms, data)
+    }
+
+    fn interaction_in(
+        guild: u64,
+        id: u64,
+        kind: u8,
+        channel: u64,
+        user: u64,
+        perms: u64,
+        data: Value,
+    ) -> Value {
         json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind,
             "token": format!("token{id}"), "version": 1,
-            "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
+            "channel_id": channel.to_string(), "guild_id": guild.to_string(),
             "channel": {"id": channel.to_string(), "type": 0},
             "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
             "attachment_size_limit": 8_388_608, "app_permissions": "309237763136",
@@ -234,12 +303,28 @@ impl Fake {
 
     /// A button click on `message` (as the stand-in returned it).
     pub fn click(&self, id: u64, channel: u64, user: u64, custom_id: &str, message: &Value) {
-        let mut i = Fake::interaction(
+        self.click_in(GUILD, id, channel, user, 0, custom_id, message);
+    }
+
+    /// A button click in `guild`, by a member with `perms` in `channel`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn click_in(
+        &self,
+        guild: u64,
+        id: u64,
+        channel: u64,
+        user: u64,
+        perms: u64,
+        custom_id: &str,
+        message: &Value,
+    ) {
+        let mut i = Fake::interaction_in(
+            guild,
             id,
             3,
             channel,
             user,
-            0,
+            perms,
             json!({"custom_id": custom_id, "component_type": 2}),
         );
         i["message"] = message.clone();
@@ -255,11 +340,25 @@ impl Fake {
         custom_id: &str,
         values: &[(&str, &str)],
     ) {
+        self.submit_in(GUILD, id, channel, user, custom_id, values);
+    }
+
+    /// A modal submit in `guild`.
+    pub fn submit_in(
+        &self,
+        guild: u64,
+        id: u64,
+        channel: u64,
+        user: u64,
+        custom_id: &str,
+        values: &[(&str, &str)],
+    ) {
         let rows: Vec<Value> = values
             .iter()
             .map(|(c, v)| json!({"type": 1, "components": [{"type": 4, "custom_id": c, "value": v}]}))
             .collect();
-        let i = Fake::interaction(
+        let i = Fake::interaction_in(
+            guild,
             id,
             5,
             channel,
@@ -382,14 +481,25 @@ async fn rest(State(fake): State<Fake>, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let (body, files) = read_body(req).await;
-    let failure = fake
-        .failures
-        .lock()
-        .unwrap()
-        .iter()
-        .find(|(m, p, _)| *m == method.as_str() && path.contains(p.as_str()))
-        .map(|(_, _, s)| *s);
+    let failure = {
+        let mut failures = fake.failures.lock().unwrap();
+        let found = failures.iter_mut().find(|f| {
+            f.method == method.as_str()
+                && path.contains(f.path_part.as_str())
+                && f.times.is_none_or(|n| n > 0)
+        });
+        found.map(|f| {
+            if let Some(n) = f.times.as_mut() {
+                *n -= 1;
+            }
+            f.status
+        })
+    };
     let (status, response) = match failure {
+        Some(429) => (
+            429,
+            json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false, "code": 0}),
+        ),
         Some(status) => (
             status,
             json!({"message": "injected failure", "code": 50013}),
@@ -402,13 +512,19 @@ async fn rest(State(fake): State<Fake>, req: Request) -> Response {
         body,
         files,
         response: response.clone(),
+        status,
     });
     let code = StatusCode::from_u16(status).unwrap();
-    if response.is_null() {
+    let mut r = if response.is_null() {
         code.into_response()
     } else {
         (code, axum::Json(response)).into_response()
+    };
+    if status == 429 {
+        r.headers_mut()
+            .insert("retry-after", axum::http::HeaderValue::from_static("0.05"));
     }
+    r
 }
 
 fn answer(fake: &Fake, method: &Method, path: &str, body: &Value) -> (u16, Value) {
@@ -423,10 +539,15 @@ fn answer(fake: &Fake, method: &Method, path: &str, body: &Value) -> (u16, Value
                    "bot_public": true, "bot_require_code_grant": false, "verify_key": "0", "team": null,
                    "owner": Fake::user(1)}),
         ),
-        (Method::GET, ["gateway"]) => (
-            200,
-            json!({"url": format!("ws://127.0.0.1:{}/gw", fake.port)}),
-        ),
+        (Method::GET, ["gateway"]) => {
+            let port = fake
+                .gateway
+                .lock()
+                .unwrap()
+                .unreachable
+                .unwrap_or(fake.port);
+            (200, json!({"url": format!("ws://127.0.0.1:{port}/gw")}))
+        }
         (Method::PUT, ["applications", _, "commands"])
         | (Method::PUT, ["applications", _, "guilds", _, "commands"]) => {
             let cmds: Vec<Value> = body
@@ -461,7 +582,16 @@ fn answer(fake: &Fake, method: &Method, path: &str, body: &Value) -> (u16, Value
             (200, Fake::member(user.parse().unwrap_or(0)))
         }
         (Method::GET, ["channels", channel]) => (200, fake.channel(channel)),
-        (Method::POST, ["interactions", _, _, "callback"]) => (204, Value::Null),
+        (Method::POST, ["interactions", id, _, "callback"]) => {
+            if fake.answered.lock().unwrap().insert(id.to_string()) {
+                (204, Value::Null)
+            } else {
+                (
+                    400,
+                    json!({"message": "Interaction has already been acknowledged.", "code": 40060}),
+                )
+            }
+        }
         (Method::PATCH, ["webhooks", _, _, "messages", _]) | (Method::POST, ["webhooks", _, _]) => {
             (200, fake.message("1", body))
         }

@@ -202,7 +202,7 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
             .filter(|d| d.outcome == crate::store::Outcome::Started)
             .count();
         let access = watched_access(ctx, guild_id, &watched).await;
-        Ok(format!(
+        let mut text = format!(
             "Watching: {}\n{access}{}\nLast {} prompts: {} started a checklist, {} marked not a feature.",
             if chans.is_empty() {
                 "no channel yet — use /plancheck watch".to_string()
@@ -213,7 +213,9 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
             recent.len(),
             started,
             dismissed
-        ))
+        );
+        text.push_str(&render::undelivered_report(&recent));
+        Ok(text)
     }
     .await;
     finish(ctx, r).await
