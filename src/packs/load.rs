@@ -1,6 +1,6 @@
 //! Parsing and validation of pack files. Every error names the file, line and key.
 
-use super::model::{Category, Cue, Pack, PackKind, Question};
+use super::model::{Category, Cue, Pack, PackKind, Question, When};
 use regex::RegexBuilder;
 use serde::Deserialize;
 use std::fmt;
@@ -85,6 +85,13 @@ struct RawQuestion {
     #[serde(default)]
     critical: bool,
     hint: Option<Spanned<String>>,
+    #[serde(default)]
+    applies_when: Vec<Spanned<String>>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    cues: Vec<Spanned<String>>,
+    same_as: Option<Spanned<String>>,
 }
 
 /// 1-based line of a byte offset.
@@ -308,6 +315,36 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
                 ));
             }
         }
+        let mut compile_all = |key: &str, patterns: &[Spanned<String>]| -> Vec<regex::Regex> {
+            let mut out = Vec::new();
+            for (k, p) in patterns.iter().enumerate() {
+                match compile_cue(p.get_ref()) {
+                    Ok(r) => out.push(r),
+                    Err(msg) => errors.push(PackError::at(
+                        file,
+                        line(p.span()),
+                        &format!("questions[{i}].{key}[{k}]"),
+                        msg,
+                    )),
+                }
+            }
+            out
+        };
+        let when = When {
+            applies_when: compile_all("applies_when", &q.applies_when),
+            unless: compile_all("unless", &q.unless),
+            cues: compile_all("cues", &q.cues),
+        };
+        if let Some(same) = &q.same_as
+            && (same.get_ref() == id || !valid_id(same.get_ref()))
+        {
+            errors.push(PackError::at(
+                file,
+                line(same.span()),
+                &format!("questions[{i}].same_as"),
+                format!("'{}' must be the id of another question", same.get_ref()),
+            ));
+        }
         if let Some(category) = category {
             question_lines.push(line(q.id.span()));
             questions.push(Question {
@@ -321,6 +358,8 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
                     .as_ref()
                     .map(|h| h.get_ref().trim().to_string())
                     .filter(|h| !h.is_empty()),
+                when,
+                same_as: q.same_as.as_ref().map(|s| s.get_ref().clone()),
             });
         }
     }

@@ -6,7 +6,7 @@ mod shipped;
 
 pub use load::{PackError, parse_pack};
 pub(crate) use load::{compile_cue, line_of, parse_toml};
-pub use model::{Category, Cue, Pack, PackKind, Question};
+pub use model::{Category, Cue, Pack, PackKind, Question, When};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,6 +28,9 @@ pub struct PackSet {
     packs: Vec<Pack>,
     by_id: HashMap<String, usize>,
     cues: regex::RegexSet,
+    /// Question id → its `same_as` group (the smallest id of the group), for questions
+    /// that share one.
+    groups: HashMap<String, String>,
 }
 
 impl PackSet {
@@ -69,6 +72,7 @@ impl PackSet {
                 }
             }
         }
+        let groups = same_as_groups(&packs, &mut errors);
         // Every cue of every pack, compiled once into one set for ranking (in pack order,
         // cue order). Compiling it here makes a server's oversized packs fail at load.
         let patterns: Vec<&str> = packs
@@ -88,7 +92,12 @@ impl PackSet {
             }
         };
         match cues {
-            Some(cues) if errors.is_empty() => Ok(PackSet { packs, by_id, cues }),
+            Some(cues) if errors.is_empty() => Ok(PackSet {
+                packs,
+                by_id,
+                cues,
+                groups,
+            }),
             _ => Err(errors),
         }
     }
@@ -141,6 +150,71 @@ impl PackSet {
     pub fn question_count(&self) -> usize {
         self.packs.iter().map(|p| p.questions.len()).sum()
     }
+
+    /// The `same_as` group of a question: questions of one group ask the same thing. A
+    /// question in no group is its own.
+    pub fn group_of<'a>(&'a self, question: &'a str) -> &'a str {
+        self.groups.get(question).map_or(question, String::as_str)
+    }
+
+    /// Every group of two or more questions, each sorted, in id order.
+    pub fn groups(&self) -> Vec<Vec<&str>> {
+        let mut by_group: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for (q, g) in &self.groups {
+            by_group.entry(g.as_str()).or_default().push(q.as_str());
+        }
+        by_group
+            .into_values()
+            .map(|mut v| {
+                v.sort_unstable();
+                v
+            })
+            .collect()
+    }
+}
+
+/// Joins questions linked by `same_as` into groups (named by their smallest id); a link to
+/// an unknown question is an error naming the file and line.
+fn same_as_groups(packs: &[Pack], errors: &mut Vec<PackError>) -> HashMap<String, String> {
+    let known: std::collections::HashSet<&str> = packs
+        .iter()
+        .flat_map(|p| p.questions.iter().map(|q| q.id.as_str()))
+        .collect();
+    let mut parent: HashMap<String, String> = HashMap::new();
+    fn root(parent: &HashMap<String, String>, mut id: String) -> String {
+        while let Some(p) = parent.get(&id) {
+            if *p == id {
+                break;
+            }
+            id = p.clone();
+        }
+        id
+    }
+    for pack in packs {
+        for (k, q) in pack.questions.iter().enumerate() {
+            let Some(other) = &q.same_as else { continue };
+            if !known.contains(other.as_str()) {
+                errors.push(PackError::at(
+                    &pack.source,
+                    pack.question_lines.get(k).copied().unwrap_or(0),
+                    &format!("questions[{k}].same_as"),
+                    format!("unknown question '{other}'"),
+                ));
+                continue;
+            }
+            let (a, b) = (root(&parent, q.id.clone()), root(&parent, other.clone()));
+            let (small, large) = if a <= b { (a, b) } else { (b, a) };
+            parent.insert(large, small.clone());
+            parent.entry(small.clone()).or_insert(small);
+        }
+    }
+    let ids: Vec<String> = parent.keys().cloned().collect();
+    ids.into_iter()
+        .map(|id| {
+            let r = root(&parent, id.clone());
+            (id, r)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -209,6 +283,33 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("also in prompts/packs/payments.toml:"), "{e}");
+    }
+
+    #[test]
+    fn same_as_links_form_groups_and_an_unknown_target_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = |same: &str| {
+            format!(
+                "id = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\nkind = \"domain\"\n\
+                 [[questions]]\nid = \"mine.retries\"\ncategory = \"errors\"\ntext = \"Q?\"\nwhy = \"w\"\nsame_as = \"{same}\"\n"
+            )
+        };
+        std::fs::write(dir.path().join("mine.toml"), pack("errors.retries")).unwrap();
+        let set = PackSet::with_overrides(Some(dir.path())).unwrap();
+        assert_eq!(set.group_of("mine.retries"), set.group_of("errors.retries"));
+        assert_ne!(
+            set.group_of("mine.retries"),
+            set.group_of("errors.timeouts")
+        );
+        assert!(set.groups().iter().any(|g| g.contains(&"mine.retries")));
+
+        std::fs::write(dir.path().join("mine.toml"), pack("errors.nope")).unwrap();
+        let errors = PackSet::with_overrides(Some(dir.path())).unwrap_err();
+        let e = errors[0].to_string();
+        assert!(
+            e.contains("mine.toml:6: questions[0].same_as: unknown question 'errors.nope'"),
+            "{e}"
+        );
     }
 
     #[test]

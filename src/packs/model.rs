@@ -118,6 +118,33 @@ pub struct Question {
     pub critical: bool,
     /// What a good answer contains.
     pub hint: Option<String>,
+    /// When the question applies to a discussion (see [`When`]).
+    #[serde(skip)]
+    pub when: When,
+    /// Another question (of any pack) that asks the same thing: a checklist holds one of
+    /// such a group, the one from the best-fitting pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
+}
+
+/// Cues of a single question, matched against the whole conversation.
+#[derive(Debug, Clone, Default)]
+pub struct When {
+    /// Offered only when one of these matches (none: always).
+    pub applies_when: Vec<Regex>,
+    /// Never offered when one of these matches.
+    pub unless: Vec<Regex>,
+    /// Each one that matches makes the question more relevant.
+    pub cues: Vec<Regex>,
+}
+
+impl PartialEq for When {
+    fn eq(&self, other: &When) -> bool {
+        let pats = |v: &[Regex]| v.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>();
+        pats(&self.applies_when) == pats(&other.applies_when)
+            && pats(&self.unless) == pats(&other.unless)
+            && pats(&self.cues) == pats(&other.cues)
+    }
 }
 
 /// A question pack as loaded from `prompts/packs/*.toml` or a server's own folder.

@@ -2,6 +2,7 @@
 //! against them. Pure data and rules; the store persists it, the service drives it.
 
 mod coverage;
+pub mod select;
 pub mod summary;
 
 pub use coverage::{CategoryCoverage, Coverage};
