@@ -43,7 +43,15 @@ pub struct Config {
     /// Log filter (`info`, `plancheck=debug`, …).
     pub log: String,
     pub detection: DetectionConfig,
+    pub checklist: ChecklistConfig,
     pub discord: DiscordConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChecklistConfig {
+    /// How many questions a checklist starts with, unless a server or a plan says otherwise.
+    pub depth: crate::plan::select::Depth,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -75,6 +83,7 @@ impl Default for Config {
             packs_dir: None,
             log: "info".into(),
             detection: DetectionConfig::default(),
+            checklist: ChecklistConfig::default(),
             discord: DiscordConfig::default(),
         }
     }
@@ -110,7 +119,7 @@ fn err(place: impl Into<String>, message: impl Into<String>) -> ConfigError {
 }
 
 /// Environment variables read on top of the file (names in `config.example.toml`).
-pub const ENV_KEYS: [&str; 8] = [
+pub const ENV_KEYS: [&str; 9] = [
     "PLANCHECK_DATABASE",
     "PLANCHECK_PACKS_DIR",
     "PLANCHECK_LOG",
@@ -119,6 +128,7 @@ pub const ENV_KEYS: [&str; 8] = [
     "PLANCHECK_COOLDOWN_MINUTES",
     "PLANCHECK_DEV_GUILD",
     "PLANCHECK_REST_PROXY",
+    "PLANCHECK_DEPTH",
 ];
 
 impl Config {
@@ -173,6 +183,15 @@ impl Config {
                 "PLANCHECK_COOLDOWN_MINUTES" => self.detection.cooldown_minutes = num(key, &v)?,
                 "PLANCHECK_DEV_GUILD" => self.discord.dev_guild = Some(num(key, &v)?),
                 "PLANCHECK_REST_PROXY" => self.discord.rest_proxy = Some(v),
+                "PLANCHECK_DEPTH" => {
+                    self.checklist.depth =
+                        crate::plan::select::Depth::parse(&v).ok_or_else(|| {
+                            err(
+                                key,
+                                format!("'{v}' is not a depth (quick, standard or thorough)"),
+                            )
+                        })?
+                }
                 _ => unreachable!("every ENV_KEYS entry is handled"),
             }
         }

@@ -20,9 +20,13 @@ pub const CHANNEL: ChannelId = ChannelId(1);
 
 const HELP: &str = "\
 Type a message (\"name: text\" to speak as someone else). Commands:
-  /start                      open a checklist from the last prompt
+  /start [DEPTH]              open a checklist from the last prompt
+                              (DEPTH: quick, standard or thorough)
   /dismiss                    the last prompt was not a feature
-  /plan start TITLE [| packs] start a plan by hand (packs: comma-separated ids)
+  /plan start TITLE [| packs] [| DEPTH]
+                              start a plan by hand (packs: comma-separated ids;
+                              without them, what fits the conversation so far)
+  /plan more [N]              add the next N best questions (default 5)
   /plan status | next | questions | list
   /plan answer Q TEXT         answer (or revise) question Q (Q3, 3 or its id)
   /plan skip Q REASON         skip question Q with a reason
@@ -148,8 +152,9 @@ impl<W: Write> Session<'_, W> {
                 let id = self
                     .last_prompt
                     .ok_or_else(|| Error::user("no prompt to start from yet"))?;
+                let depth = parse_depth(rest)?;
                 let act = self.act();
-                let (plan, _) = self.service.start_from_detection(id, &act).await?;
+                let (plan, _) = self.service.start_from_detection(id, &act, depth).await?;
                 self.opened(&plan)
             }
             "dismiss" => {
@@ -173,24 +178,38 @@ impl<W: Write> Session<'_, W> {
         let rest = rest.trim();
         match sub {
             "start" => {
-                let (title, packs) = match rest.split_once('|') {
-                    Some((t, p)) => (
-                        t.trim(),
-                        Some(
-                            p.split(',')
-                                .map(|s| s.trim().to_string())
-                                .filter(|s| !s.is_empty())
-                                .collect(),
-                        ),
-                    ),
-                    None => (rest, None),
-                };
+                // `/plan start TITLE [| packs] [| depth]`
+                let mut parts = rest.splitn(3, '|').map(str::trim);
+                let title = parts.next().unwrap_or("");
+                let packs: Option<Vec<String>> = parts.next().map(|p| {
+                    p.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                });
+                let depth = parse_depth(parts.next().unwrap_or(""))?;
                 let act = self.act();
                 let (plan, _) = self
                     .service
-                    .start_plan(GUILD, CHANNEL, title, packs, &act)
+                    .start_plan(GUILD, CHANNEL, title, packs, depth, &act)
                     .await?;
                 self.opened(&plan)
+            }
+            "more" => {
+                let count = match rest {
+                    "" => 5,
+                    n => n
+                        .parse()
+                        .map_err(|_| Error::user(format!("'{n}' is not a number of questions")))?,
+                };
+                let (plan, added) = self.service.more(self.plan_id()?, count).await?;
+                let lines: Vec<String> = added.iter().map(summary::question_line).collect();
+                self.say(format!(
+                    "Added {} question(s); the plan now holds {}.\n{}",
+                    added.len(),
+                    plan.questions.len(),
+                    lines.join("\n")
+                ))
             }
             "status" => {
                 let plan = self.service.plan(self.plan_id()?).await?;
@@ -341,4 +360,19 @@ pub fn prompt_text(d: &Detection) -> String {
         why.join(", "),
         packs.join(", ")
     )
+}
+
+/// `quick`, `standard`, `thorough` or nothing (the default).
+fn parse_depth(s: &str) -> Result<Option<crate::plan::select::Depth>, Error> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::plan::select::Depth::parse(s)
+        .map(Some)
+        .ok_or_else(|| {
+            Error::user(format!(
+                "'{}' is not a depth: quick, standard or thorough",
+                s.trim()
+            ))
+        })
 }

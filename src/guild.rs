@@ -37,6 +37,8 @@ pub struct GuildSettings {
     pub cooldown_minutes: Option<i64>,
     pub use_threads: bool,
     pub disabled_packs: BTreeSet<String>,
+    /// How many questions a checklist starts with (None: the configured default).
+    pub depth: Option<crate::plan::select::Depth>,
 }
 
 impl GuildSettings {

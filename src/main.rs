@@ -63,7 +63,7 @@ async fn service(cfg: &Config) -> Result<Service> {
     let store = Store::open(&cfg.database)
         .await
         .with_context(|| format!("cannot open the database {}", cfg.database.display()))?;
-    Ok(Service::new(store, packs, cues, cfg.detector_defaults()))
+    Ok(Service::new(store, packs, cues, cfg.detector_defaults()).with_depth(cfg.checklist.depth))
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -239,7 +239,8 @@ fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
     let name = file.display().to_string();
     let t = transcript::parse(&name, &read(file)?)?;
     let packs = load_packs(cfg)?;
-    let mut detector = Detector::new(load_cues(cfg)?, Arc::new(PackRanker::new(&packs)));
+    let ranker = Arc::new(PackRanker::new(&packs));
+    let mut detector = Detector::new(load_cues(cfg)?, ranker.clone());
     let settings: detect::Settings = cfg.detector_defaults();
     let mut count = 0;
     for (index, (author, msg)) in t.messages.iter().enumerate() {
@@ -248,6 +249,16 @@ fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
         };
         count += 1;
         if json {
+            // The questions its checklist would start with, as the bot would choose them.
+            let texts = detector.prompt_conversation(msg.channel, msg.id);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let checklist = plancheck::plan::select::checklist(
+                &packs,
+                &ranker.rank(refs.iter().copied(), &settings.disabled_packs),
+                &refs,
+                None,
+                cfg.checklist.depth,
+            );
             let v = serde_json::json!({
                 "channel": t.channel,
                 "message_index": index,
@@ -255,6 +266,7 @@ fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
                 "threshold": d.threshold,
                 "evidence": d.evidence,
                 "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                "questions": checklist.first.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
                 "title": d.title,
             });
             println!("{v}");

@@ -114,7 +114,7 @@ fn export_writes_a_file_and_a_missing_plan_writes_nothing() {
     let out = run(
         &["console"],
         &db,
-        "/plan start Bulk export | api\n/plan answer 1 the web app\n",
+        "/plan start Bulk export | api | thorough\n/plan answer 1 the web app\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let file = dir.path().join("plan.csv");
@@ -188,6 +188,16 @@ fn scan_prints_each_prompt_once_with_evidence_and_packs() {
         "{packs:?}"
     );
     assert!(packs.contains(&"api"));
+    // The standard checklist it would open: 8 to 15 question ids, no id twice.
+    let questions: Vec<&str> = p["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!((8..=15).contains(&questions.len()), "{questions:?}");
+    let distinct: std::collections::BTreeSet<&&str> = questions.iter().collect();
+    assert_eq!(distinct.len(), questions.len());
     assert!(!p["evidence"].as_array().unwrap().is_empty());
     assert!(
         p["title"]

@@ -854,3 +854,51 @@ async fn the_question_option_autocompletes_from_the_plan_in_this_channel() {
         assert!(c["value"].as_str().unwrap().starts_with('Q'));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standard_checklist_is_short_and_plan_more_adds_pages_to_its_thread() {
+    let h = Harness::start_with(&[WATCHED], |c| {
+        c.stderr(Stdio::inherit())
+            .env("PLANCHECK_DEPTH", "standard");
+    })
+    .await;
+    let (thread, pages) = start_checklist(&h).await;
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    let n = plan.questions.len();
+    assert!(
+        (8..=15).contains(&n),
+        "a standard checklist holds 8 to 15, not {n}"
+    );
+    assert_eq!(plan.depth.as_str(), "standard");
+
+    let more = slash("more", json!([{"name": "count", "type": 4, "value": 3}]));
+    h.fake.command(
+        300_000_000_000_000_700,
+        Caller {
+            channel: thread,
+            user: ALICE,
+            perms: 0,
+        },
+        "plan",
+        more,
+        json!({}),
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_700, "the more confirmation", |r| {
+            content(r).contains("Added 3 questions")
+        })
+        .await;
+    assert!(mentions_suppressed(&r), "{}", r.body);
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    assert_eq!(plan.questions.len(), n + 3);
+    // The new questions are posted in the thread, with answer buttons for their numbers.
+    let new_pages: Vec<Recorded> = h.posts(thread)[pages.len()..].to_vec();
+    assert!(!new_pages.is_empty());
+    let numbers: Vec<String> = new_pages.iter().flat_map(|p| custom_ids(&p.body)).collect();
+    assert!(
+        numbers
+            .iter()
+            .all(|c| c.split(':').nth(3).unwrap().parse::<usize>().unwrap() > n),
+        "{numbers:?}"
+    );
+}

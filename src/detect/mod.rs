@@ -146,6 +146,8 @@ struct AfterPrompt {
     /// The message that tipped the prompt.
     prompt: MessageId,
     at: DateTime<Utc>,
+    /// The conversation that prompted (prose), for the checklist's questions.
+    before: Vec<String>,
     messages: Vec<(MessageId, String)>,
 }
 
@@ -242,10 +244,11 @@ impl Detector {
             .expect("admit keeps the channel");
         let detection = build_detection(&self.cues, &self.ranker, state, msg, total, settings);
         state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
-        state.entries.clear();
+        let before = state.entries.drain(..).map(|e| e.text).collect();
         state.after_prompt = Some(AfterPrompt {
             prompt: msg.id,
             at: msg.at,
+            before,
             messages: Vec::new(),
         });
         Some(detection)
@@ -327,6 +330,32 @@ impl Detector {
             .into_iter()
             .filter(|p| p.kind != crate::packs::PackKind::Core)
             .collect()
+    }
+
+    /// What was said in the conversation that tipped `prompt` and after it (prose, in
+    /// order), while this process has heard it; empty after a restart or a newer prompt.
+    pub fn prompt_conversation(&self, channel: ChannelId, prompt: MessageId) -> Vec<String> {
+        self.channels
+            .get(&channel)
+            .and_then(|s| s.after_prompt.as_ref())
+            .filter(|a| a.prompt == prompt)
+            .map(|a| {
+                a.before
+                    .iter()
+                    .cloned()
+                    .chain(a.messages.iter().map(|(_, t)| t.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The channel's current conversation (prose of the messages in its window), for a
+    /// checklist started by hand.
+    pub fn conversation(&self, channel: ChannelId) -> Vec<String> {
+        self.channels
+            .get(&channel)
+            .map(|s| s.entries.iter().map(|e| e.text.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Starts a channel's cooldown now (e.g. muted, or a plan was started by hand).

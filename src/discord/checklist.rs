@@ -68,20 +68,38 @@ pub async fn open(
                 .allowed_mentions(render::no_mentions()),
         )
         .await?;
-    for (text, first, last) in render::pages(plan) {
+    post_pages(http, service, plan, target, &plan.questions).await?;
+    Ok(Opened { target, notice })
+}
+
+/// Posts the pages holding `questions` (of `plan`) with their answer buttons.
+pub async fn post_pages(
+    http: &sy::Http,
+    service: &Service,
+    plan: &Plan,
+    target: sy::ChannelId,
+    questions: &[crate::plan::PlanQuestion],
+) -> anyhow::Result<()> {
+    let Some(first) = questions.iter().map(|q| q.number).min() else {
+        return Ok(());
+    };
+    for (text, first_q, last) in render::pages(plan) {
+        if first_q < first {
+            continue;
+        }
         let sent = target
             .send_message(
                 http,
                 sy::CreateMessage::new()
                     .content(text)
-                    .components(render::page_buttons(plan, first, last))
+                    .components(render::page_buttons(plan, first_q, last))
                     .allowed_mentions(render::no_mentions()),
             )
             .await?;
         service
             .store()
-            .add_plan_message(plan.id, message(sent.id), first, last)
+            .add_plan_message(plan.id, message(sent.id), first_q, last)
             .await?;
     }
-    Ok(Opened { target, notice })
+    Ok(())
 }

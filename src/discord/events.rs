@@ -365,7 +365,7 @@ async fn start(
     act: &Act,
 ) -> Result<(), SvcError> {
     data.service.detection_at(det, at).await?;
-    let (plan, created) = data.service.start_from_detection(det, act).await?;
+    let (plan, created) = data.service.start_from_detection(det, act, None).await?;
     if !created {
         return ephemeral(
             ctx,

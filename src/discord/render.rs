@@ -93,6 +93,19 @@ pub fn undelivered_report(recent: &[crate::store::DetectionRecord]) -> String {
     out
 }
 
+/// What `/plan more` says: the questions added, and how many are left to add.
+pub fn added_text(plan: &Plan, added: &[PlanQuestion]) -> String {
+    let numbers: Vec<String> = added.iter().map(|q| format!("Q{}", q.number)).collect();
+    format!(
+        "Added {} question{} to “{}”: {}. The plan now holds {}.",
+        added.len(),
+        if added.len() == 1 { "" } else { "s" },
+        quote_user_text(&plan.title),
+        numbers.join(", "),
+        plan.questions.len()
+    )
+}
+
 /// Discord's limit on a thread's name.
 pub const MAX_THREAD_NAME: usize = 100;
 

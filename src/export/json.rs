@@ -66,6 +66,7 @@ pub fn render(plan: &Plan) -> String {
             "created_at": plan.created_at.to_rfc3339(),
             "closed_at": plan.closed_at.map(|t| t.to_rfc3339()),
             "packs": plan.packs,
+            "depth": plan.depth.as_str(),
             "participants": plan.participants().iter().map(|a| json!({"id": a.id.to_string(), "name": a.name})).collect::<Vec<_>>(),
         },
         "coverage": {

@@ -41,6 +41,7 @@ fn plan() -> Plan {
         created_at: at(0),
         closed_at: None,
         packs: vec!["payments".into()],
+        depth: crate::plan::select::Depth::Standard,
         questions,
         events: vec![
             ev(

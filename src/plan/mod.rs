@@ -130,6 +130,8 @@ pub struct Plan {
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub packs: Vec<String>,
+    /// How many questions it started with; more can be added later.
+    pub depth: select::Depth,
     pub questions: Vec<PlanQuestion>,
     /// Oldest first.
     pub events: Vec<AnswerEvent>,

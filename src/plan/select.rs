@@ -73,14 +73,21 @@ pub struct Ranked {
 }
 
 /// Packs that clearly fit: every core pack, and the domain and integration packs of
-/// `fits` with at least [`MIN_DISTINCT_WORDS`] different matched words. `chosen` (packs
-/// named by a person) are taken as they are.
-pub fn fitting_packs(fits: &[PackMatch], chosen: Option<&[String]>) -> Vec<(String, f32)> {
+/// `fits` whose cues match at least [`MIN_DISTINCT_WORDS`] different words in `texts`.
+/// `chosen` (packs named by a person) are taken as they are.
+pub fn fitting_packs(
+    set: &PackSet,
+    fits: &[PackMatch],
+    texts: &[&str],
+    chosen: Option<&[String]>,
+) -> Vec<(String, f32)> {
     if let Some(chosen) = chosen.filter(|c| !c.is_empty()) {
         return chosen.iter().map(|id| (id.clone(), 2.0)).collect();
     }
     fits.iter()
-        .filter(|m| m.kind == PackKind::Core || m.matched.len() >= MIN_DISTINCT_WORDS)
+        .filter(|m| {
+            m.kind == PackKind::Core || distinct_words(set, &m.id, texts) >= MIN_DISTINCT_WORDS
+        })
         .map(|m| {
             (
                 m.id.clone(),
@@ -92,6 +99,20 @@ pub fn fitting_packs(fits: &[PackMatch], chosen: Option<&[String]>) -> Vec<(Stri
             )
         })
         .collect()
+}
+
+/// How many different words (lowercased) the cues of pack `id` match in `texts`.
+fn distinct_words(set: &PackSet, id: &str, texts: &[&str]) -> usize {
+    let Some(pack) = set.get(id) else { return 0 };
+    let mut words = std::collections::HashSet::new();
+    for cue in pack.cues.iter().filter(|c| c.weight > 0.0) {
+        for t in texts {
+            for m in cue.regex.find_iter(t) {
+                words.insert(m.as_str().to_lowercase());
+            }
+        }
+    }
+    words.len()
 }
 
 /// Every question of `packs` (id, fit score) that applies to the conversation `texts`,
@@ -137,6 +158,38 @@ pub fn rank(set: &PackSet, packs: &[(String, f32)], texts: &[&str]) -> Vec<Ranke
     let mut seen_groups = std::collections::HashSet::new();
     ranked.retain(|r| seen_groups.insert(set.group_of(&r.id).to_string()));
     ranked
+}
+
+/// A checklist for a conversation: the packs that fit, the questions it starts with, and
+/// the ones it could add later (best first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checklist {
+    pub packs: Vec<String>,
+    pub first: Vec<Ranked>,
+    pub rest: Vec<Ranked>,
+}
+
+/// The checklist of `depth` for the conversation `texts` (`fits`: its ranked packs), or
+/// for the packs a person `named`.
+pub fn checklist(
+    set: &PackSet,
+    fits: &[PackMatch],
+    texts: &[&str],
+    named: Option<&[String]>,
+    depth: Depth,
+) -> Checklist {
+    let packs = fitting_packs(set, fits, texts, named);
+    let non_core = packs
+        .iter()
+        .filter(|(id, _)| set.get(id).is_some_and(|p| p.kind != PackKind::Core))
+        .count();
+    let ranked = rank(set, &packs, texts);
+    let (first, rest) = choose(&ranked, depth, non_core);
+    Checklist {
+        packs: packs.into_iter().map(|(id, _)| id).collect(),
+        first,
+        rest,
+    }
 }
 
 /// How many questions a standard checklist starts with: 8, two more for each domain or
@@ -258,13 +311,9 @@ mod tests {
     fn pick(texts: &[&str], depth: Depth) -> (Vec<Ranked>, Vec<(String, f32)>) {
         let set = PackSet::shipped().unwrap();
         let fits = PackRanker::new(&set).rank(texts.iter().copied(), &BTreeSet::new());
-        let packs = fitting_packs(&fits, None);
-        let non_core = packs
-            .iter()
-            .filter(|(id, _)| set.get(id).unwrap().kind != PackKind::Core)
-            .count();
-        let ranked = rank(&set, &packs, texts);
-        (choose(&ranked, depth, non_core).0, packs)
+        let c = checklist(&set, &fits, texts, None, depth);
+        let packs = c.packs.into_iter().map(|p| (p, 0.0)).collect();
+        (c.first, packs)
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub(crate) fn sample_plan() -> Plan {
         created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
         closed_at: None,
         packs: vec!["payments".into(), "errors".into()],
+        depth: crate::plan::select::Depth::Thorough,
         questions,
         events: vec![],
     }

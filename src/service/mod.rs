@@ -7,11 +7,13 @@ use crate::export::{self, Format};
 use crate::guild::{Calibration, GuildSettings, calibrate};
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::PackSet;
+use crate::plan::select::{self, Depth, Ranked};
 use crate::plan::{self, AnswerEvent, Author, EventKind, Plan, PlanQuestion, Status};
 use crate::store::{
     DetectionRecord, FeedbackKind, NewPlan, Outcome, PlanFilter, PlanSummary, Store,
 };
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -49,9 +51,21 @@ pub struct Place {
 pub struct Service {
     store: Store,
     packs: Arc<PackSet>,
+    ranker: Arc<PackRanker>,
     detector: Mutex<Detector>,
     defaults: detect::Settings,
+    depth: Depth,
 }
+
+/// What a new checklist holds: its packs, its questions, and what it could add later.
+struct Chosen {
+    packs: Vec<String>,
+    questions: Vec<PlanQuestion>,
+    more: Vec<(String, String)>,
+}
+
+/// Most questions one `/plan more` adds.
+pub const MAX_MORE: usize = 15;
 
 impl Service {
     pub fn new(
@@ -64,9 +78,22 @@ impl Service {
         Service {
             store,
             packs,
-            detector: Mutex::new(Detector::new(cues, ranker)),
+            detector: Mutex::new(Detector::new(cues, ranker.clone())),
+            ranker,
             defaults,
+            depth: Depth::default(),
         }
+    }
+
+    /// The configured default depth.
+    pub fn default_depth(&self) -> Depth {
+        self.depth
+    }
+
+    /// The depth checklists start at unless a server or a plan says otherwise.
+    pub fn with_depth(mut self, depth: Depth) -> Service {
+        self.depth = depth;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -187,28 +214,30 @@ impl Service {
     }
 
     /// Starts a plan from a prompt; a second start (or a replay) returns the same plan.
-    /// The prompt's packs come first; packs that fit what the channel said after the prompt
-    /// (while this process has heard it) are added after them.
-    pub async fn start_from_detection(&self, id: DetectionId, act: &Act) -> Result<(Plan, bool)> {
+    /// Its questions are ranked for the conversation that prompted and what was said after
+    /// it (while this process has heard it; after a restart, the prompt's packs).
+    pub async fn start_from_detection(
+        &self,
+        id: DetectionId,
+        act: &Act,
+        depth: Option<Depth>,
+    ) -> Result<(Plan, bool)> {
         let det = self.detection(id).await?;
-        let disabled = self.store.guild_settings(det.guild).await?.disabled_packs;
-        let later = self.with_detector(det.channel, |d| {
-            d.packs_after_prompt(det.channel, det.message_id, &disabled)
+        let settings = self.store.guild_settings(det.guild).await?;
+        let texts = self.with_detector(det.channel, |d| {
+            d.prompt_conversation(det.channel, det.message_id)
         })?;
-        let mut packs: Vec<String> = det.packs.clone();
-        for p in later {
-            if !packs.contains(&p.id) {
-                packs.push(p.id);
-            }
-        }
-        let packs: Vec<String> = packs
-            .into_iter()
-            .filter(|p| self.packs.get(p).is_some())
+        let depth = depth.or(settings.depth).unwrap_or(self.depth);
+        let fallback: Vec<String> = det
+            .packs
+            .iter()
+            .filter(|p| self.packs.get(p).is_some() && !settings.disabled_packs.contains(*p))
+            .cloned()
             .collect();
-        let packs = if packs.is_empty() {
-            self.core_pack_ids()
+        let chosen = if texts.is_empty() && !fallback.is_empty() {
+            self.choose(&[], Some(&fallback), &settings.disabled_packs, depth)?
         } else {
-            packs
+            self.choose(&texts, None, &settings.disabled_packs, depth)?
         };
         let (plan, created) = self
             .create(NewPlan {
@@ -218,10 +247,12 @@ impl Service {
                 title: det.title.clone(),
                 created_by: act.author.clone(),
                 created_at: act.at,
-                questions: plan::snapshot(&self.packs, &packs)?,
-                packs,
+                questions: chosen.questions,
+                packs: chosen.packs,
                 detection: Some(id),
                 source: Some(act.source),
+                depth,
+                more: chosen.more,
             })
             .await?;
         if created {
@@ -241,19 +272,27 @@ impl Service {
         Ok((plan, created))
     }
 
-    /// Starts a plan by hand. Without packs, the core packs are used.
+    /// Starts a plan by hand. With `packs`, their questions; without, the packs and
+    /// questions that fit the channel's current conversation, as a prompt would (the core
+    /// questions when the channel has said nothing yet).
     pub async fn start_plan(
         &self,
         guild: GuildId,
         channel: ChannelId,
         title: &str,
         packs: Option<Vec<String>>,
+        depth: Option<Depth>,
         act: &Act,
     ) -> Result<(Plan, bool)> {
         let title = plan::parse_title(title)?;
-        let packs = match packs {
-            Some(p) if !p.is_empty() => p,
-            _ => self.core_pack_ids(),
+        let settings = self.store.guild_settings(guild).await?;
+        let depth = depth.or(settings.depth).unwrap_or(self.depth);
+        let chosen = match packs.filter(|p| !p.is_empty()) {
+            Some(p) => self.choose(&[], Some(&p), &BTreeSet::new(), depth)?,
+            None => {
+                let texts = self.with_detector(channel, |d| d.conversation(channel))?;
+                self.choose(&texts, None, &settings.disabled_packs, depth)?
+            }
         };
         self.create(NewPlan {
             guild,
@@ -262,21 +301,93 @@ impl Service {
             title,
             created_by: act.author.clone(),
             created_at: act.at,
-            questions: plan::snapshot(&self.packs, &packs)?,
-            packs,
+            questions: chosen.questions,
+            packs: chosen.packs,
             detection: None,
             source: Some(act.source),
+            depth,
+            more: chosen.more,
         })
         .await
+    }
+
+    /// The questions of a new checklist: for the conversation `texts`, or of the packs a
+    /// person `named` (every pack must exist).
+    fn choose(
+        &self,
+        texts: &[String],
+        named: Option<&[String]>,
+        disabled: &BTreeSet<String>,
+        depth: Depth,
+    ) -> Result<Chosen> {
+        if let Some(named) = named {
+            for p in named {
+                if self.packs.get(p).is_none() {
+                    return Err(plan::PlanError::UnknownPack(p.clone()).into());
+                }
+            }
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let fits = self.ranker.rank(refs.iter().copied(), disabled);
+        let c = select::checklist(&self.packs, &fits, &refs, named, depth);
+        Ok(Chosen {
+            packs: c.packs,
+            questions: select::snapshot_of(&self.packs, &c.first, 1)?,
+            more: c.rest.into_iter().map(|r| (r.id, r.pack)).collect(),
+        })
+    }
+
+    /// Adds the next best `count` questions (1 to [`MAX_MORE`]) to an open plan; returns the
+    /// plan and the questions added.
+    pub async fn more(&self, id: PlanId, count: usize) -> Result<(Plan, Vec<PlanQuestion>)> {
+        let p = self.plan(id).await?;
+        if p.status == Status::Closed {
+            return Err(Error::user(
+                "this plan is closed; reopen a new one with /plan start",
+            ));
+        }
+        let more = self.store.plan_more(id).await?;
+        if more.is_empty() {
+            return Err(Error::user(
+                "there are no more questions: this plan holds every question of its packs",
+            ));
+        }
+        let n = count.clamp(1, MAX_MORE).min(more.len());
+        let next: Vec<Ranked> = more[..n]
+            .iter()
+            .filter_map(|(qid, pack)| {
+                let q = self
+                    .packs
+                    .get(pack)?
+                    .questions
+                    .iter()
+                    .find(|q| &q.id == qid)?;
+                Some(Ranked {
+                    id: qid.clone(),
+                    pack: pack.clone(),
+                    category: q.category,
+                    critical: q.critical,
+                    score: 0.0,
+                })
+            })
+            .collect();
+        let first = p.questions.len() as u32 + 1;
+        let added = select::snapshot_of(&self.packs, &next, first)?;
+        if !self
+            .store
+            .add_questions(id, p.questions.len(), &added, &more[n..])
+            .await?
+        {
+            return Err(Error::user(
+                "questions were just added by someone else; look at the plan and try again",
+            ));
+        }
+        Ok((self.plan(id).await?, added))
     }
 
     async fn create(&self, new: NewPlan) -> Result<(Plan, bool)> {
         let (id, created) = self.store.create_plan(&new).await?;
         Ok((self.plan(id).await?, created))
-    }
-
-    fn core_pack_ids(&self) -> Vec<String> {
-        self.packs.core().map(|p| p.id.clone()).collect()
     }
 
     /// "Not a feature": the prompt is closed and the feedback kept for calibration.

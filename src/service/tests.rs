@@ -124,11 +124,11 @@ async fn starting_from_a_prompt_uses_its_packs_once_and_records_feedback() {
         .await
         .unwrap()
         .unwrap();
-    let (plan, created) = s.start_from_detection(p.id, &act(100)).await.unwrap();
+    let (plan, created) = s.start_from_detection(p.id, &act(100), None).await.unwrap();
     assert!(created);
     assert_eq!(plan.packs[0], "payments");
     assert_eq!(plan.title, "Refunds for card payments");
-    let (again, created) = s.start_from_detection(p.id, &act(101)).await.unwrap();
+    let (again, created) = s.start_from_detection(p.id, &act(101), None).await.unwrap();
     assert!(!created, "a second click finds the same plan");
     assert_eq!(again.id, plan.id);
     let c = s
@@ -168,7 +168,7 @@ async fn a_checklist_also_gets_the_packs_of_what_was_said_after_its_prompt() {
     s.observe(g, &msg(3, 11, "the webhook retries and signatures"), false)
         .await
         .unwrap();
-    let (plan, _) = s.start_from_detection(p.id, &act(100)).await.unwrap();
+    let (plan, _) = s.start_from_detection(p.id, &act(100), None).await.unwrap();
     assert!(plan.packs.contains(&"jobs".to_string()), "{:?}", plan.packs);
     assert!(
         !plan.packs.contains(&"webhooks".to_string()),
@@ -195,7 +195,7 @@ async fn a_checklist_also_gets_the_packs_of_what_was_said_after_its_prompt() {
     let mut settings = s.settings(g).await.unwrap();
     settings.disabled_packs.insert("jobs".into());
     s.save_settings(g, &settings).await.unwrap();
-    let (plan, _) = s.start_from_detection(p.id, &act(101)).await.unwrap();
+    let (plan, _) = s.start_from_detection(p.id, &act(101), None).await.unwrap();
     assert!(
         !plan.packs.contains(&"jobs".to_string()),
         "{:?}",
@@ -212,6 +212,7 @@ async fn answering_skipping_reopening_and_closing() {
             ChannelId(10),
             "Bulk export",
             Some(vec!["api".into()]),
+            None,
             &act(1),
         )
         .await
@@ -248,7 +249,7 @@ async fn answering_skipping_reopening_and_closing() {
 async fn a_manual_plan_without_packs_gets_the_core_packs_and_bad_input_is_explained() {
     let (s, _d) = service().await;
     let (plan, _) = s
-        .start_plan(GuildId(1), ChannelId(10), "Search", None, &act(1))
+        .start_plan(GuildId(1), ChannelId(10), "Search", None, None, &act(1))
         .await
         .unwrap();
     let mut packs = plan.packs.clone();
@@ -260,13 +261,14 @@ async fn a_manual_plan_without_packs_gets_the_core_packs_and_bad_input_is_explai
             ChannelId(10),
             "X",
             Some(vec!["nope".into()]),
+            None,
             &act(2),
         )
         .await
         .unwrap_err();
     assert_eq!(e.to_string(), "unknown pack 'nope'; see the pack list");
     let e = s
-        .start_plan(GuildId(1), ChannelId(10), "  ", None, &act(3))
+        .start_plan(GuildId(1), ChannelId(10), "  ", None, None, &act(3))
         .await
         .unwrap_err();
     assert_eq!(e.to_string(), "the title is empty");
@@ -433,7 +435,7 @@ async fn prompts_and_plans_answer_only_where_they_live() {
         let r = s.detection_at(p.id, elsewhere).await;
         assert!(matches!(r, Err(Error::Refused(_))), "{elsewhere:?}: {r:?}");
     }
-    let (plan, _) = s.start_from_detection(p.id, &act(100)).await.unwrap();
+    let (plan, _) = s.start_from_detection(p.id, &act(100), None).await.unwrap();
     s.set_thread(plan.id, ChannelId(77)).await.unwrap();
     for ok in [
         here,
@@ -493,4 +495,80 @@ async fn an_undelivered_prompt_is_kept_with_its_reason_and_lifts_the_cooldown() 
             .unwrap()
             .is_some()
     );
+}
+
+#[tokio::test]
+async fn a_plan_started_by_hand_takes_the_channels_conversation_and_grows_with_more() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    for (i, text) in [
+        "customers should be able to pay an invoice by card from the email",
+        "refunds go back to the same card through stripe, partial ones too",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.observe(g, &msg(i as u64 + 1, 30, text), false)
+            .await
+            .unwrap();
+    }
+    let (plan, _) = s
+        .start_plan(g, ChannelId(30), "Card payments", None, None, &act(40))
+        .await
+        .unwrap();
+    assert_eq!(plan.depth, Depth::Standard);
+    assert!(
+        plan.packs.contains(&"payments".to_string()),
+        "{:?}",
+        plan.packs
+    );
+    let n = plan.questions.len();
+    assert!(
+        (select::STANDARD_MIN..=select::STANDARD_MAX).contains(&n),
+        "{n}"
+    );
+    assert!(plan.questions.iter().any(|q| q.pack_id == "payments"));
+
+    // /plan more adds the next best ones, numbered after the others, never twice.
+    let (grown, added) = s.more(plan.id, 3).await.unwrap();
+    assert_eq!(added.len(), 3);
+    assert_eq!(grown.questions.len(), n + 3);
+    let numbers: Vec<u32> = added.iter().map(|q| q.number).collect();
+    assert!(numbers.iter().all(|x| *x as usize > n), "{numbers:?}");
+    let ids: std::collections::HashSet<&str> =
+        grown.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids.len(), grown.questions.len(), "no question twice");
+
+    // A quiet channel gets the core questions at the chosen depth.
+    let (quick, _) = s
+        .start_plan(
+            g,
+            ChannelId(31),
+            "Search",
+            None,
+            Some(Depth::Quick),
+            &act(41),
+        )
+        .await
+        .unwrap();
+    assert!(quick.questions.len() <= select::QUICK_MAX);
+    assert!(
+        quick.questions.iter().all(|q| {
+            ["api", "data_model", "errors", "performance"].contains(&q.pack_id.as_str())
+        })
+    );
+    // Thorough holds everything: nothing more to add.
+    let (all, _) = s
+        .start_plan(
+            g,
+            ChannelId(32),
+            "Everything",
+            Some(vec!["api".into()]),
+            Some(Depth::Thorough),
+            &act(42),
+        )
+        .await
+        .unwrap();
+    let e = s.more(all.id, 5).await.unwrap_err();
+    assert!(e.to_string().contains("no more questions"), "{e}");
 }

@@ -3,6 +3,7 @@
 use super::{Result, Store, StoreError, id, parse_json, parse_ts, ts, uid};
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::Category;
+use crate::plan::select::Depth;
 use crate::plan::{Author, Plan, PlanQuestion, Status};
 use chrono::{DateTime, Utc};
 
@@ -20,6 +21,9 @@ pub struct NewPlan {
     pub detection: Option<DetectionId>,
     /// The interaction or message that started it; a replay finds the same plan.
     pub source: Option<MessageId>,
+    pub depth: Depth,
+    /// Questions it could still add, best first: (question id, pack id).
+    pub more: Vec<(String, String)>,
 }
 
 /// Filters for listing plans; `None` matches everything.
@@ -59,8 +63,8 @@ impl Store {
     pub async fn create_plan(&self, p: &NewPlan) -> Result<(PlanId, bool)> {
         let mut tx = self.pool().begin().await?;
         let inserted: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO plans (guild_id, channel_id, thread_id, title, created_by_id, created_by_name, created_at, packs, detection_id, source_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            "INSERT INTO plans (guild_id, channel_id, thread_id, title, created_by_id, created_by_name, created_at, packs, detection_id, source_id, depth, more)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(id(p.guild.0))
@@ -73,6 +77,8 @@ impl Store {
         .bind(serde_json::to_string(&p.packs).expect("ids serialise"))
         .bind(p.detection.map(|d| d.0))
         .bind(p.source.map(|s| id(s.0)))
+        .bind(p.depth.as_str())
+        .bind(serde_json::to_string(&p.more).expect("ids serialise"))
         .fetch_optional(&mut *tx)
         .await?;
         let Some((plan_id,)) = inserted else {
@@ -87,25 +93,50 @@ impl Store {
             .await?;
             return Ok((PlanId(existing), false));
         };
-        for q in &p.questions {
-            sqlx::query(
-                "INSERT INTO plan_questions (plan_id, number, question_id, pack_id, category, text, why, critical, hint)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(plan_id)
-            .bind(i64::from(q.number))
-            .bind(&q.id)
-            .bind(&q.pack_id)
-            .bind(q.category.as_str())
-            .bind(&q.text)
-            .bind(&q.why)
-            .bind(q.critical as i64)
-            .bind(&q.hint)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_questions(&mut tx, plan_id, &p.questions).await?;
         tx.commit().await?;
         Ok((PlanId(plan_id), true))
+    }
+
+    /// The questions plan `plan` could still add, best first.
+    #[tracing::instrument(skip_all, fields(plan = %plan))]
+    pub async fn plan_more(&self, plan: PlanId) -> Result<Vec<(String, String)>> {
+        let (more,): (String,) = sqlx::query_as("SELECT more FROM plans WHERE id = ?")
+            .bind(plan.0)
+            .fetch_one(self.pool())
+            .await?;
+        parse_json("plans", "more", &more)
+    }
+
+    /// Adds `questions` to a plan and keeps `more` as what it could still add, in one
+    /// transaction; `expected` is the count of questions the caller saw, so two people
+    /// asking for more at once cannot add the same numbers twice (false: nothing written).
+    #[tracing::instrument(skip_all, fields(plan = %plan))]
+    pub async fn add_questions(
+        &self,
+        plan: PlanId,
+        expected: usize,
+        questions: &[PlanQuestion],
+        more: &[(String, String)],
+    ) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM plan_questions WHERE plan_id = ?")
+                .bind(plan.0)
+                .fetch_one(&mut *tx)
+                .await?;
+        if count as usize != expected {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_questions(&mut tx, plan.0, questions).await?;
+        sqlx::query("UPDATE plans SET more = ? WHERE id = ?")
+            .bind(serde_json::to_string(more).expect("ids serialise"))
+            .bind(plan.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Loads a plan with its questions and every answer event.
@@ -122,16 +153,28 @@ impl Store {
             String,
             Option<String>,
             String,
+            String,
         );
         let head: Option<Head> = sqlx::query_as(
-            "SELECT guild_id, channel_id, thread_id, title, status, created_by_id, created_by_name, created_at, closed_at, packs
+            "SELECT guild_id, channel_id, thread_id, title, status, created_by_id, created_by_name, created_at, closed_at, packs, depth
              FROM plans WHERE id = ?",
         )
         .bind(plan.0)
         .fetch_optional(self.pool())
         .await?;
-        let Some((guild, channel, thread, title, st, by_id, by_name, created, closed, packs)) =
-            head
+        let Some((
+            guild,
+            channel,
+            thread,
+            title,
+            st,
+            by_id,
+            by_name,
+            created,
+            closed,
+            packs,
+            depth,
+        )) = head
         else {
             return Ok(None);
         };
@@ -186,6 +229,11 @@ impl Store {
                 .map(|c| parse_ts("plans", "closed_at", &c))
                 .transpose()?,
             packs: parse_json("plans", "packs", &packs)?,
+            depth: Depth::parse(&depth).ok_or_else(|| StoreError::Corrupt {
+                table: "plans",
+                column: "depth",
+                detail: depth.clone(),
+            })?,
             questions,
             events: self.answer_events(plan).await?,
         }))
@@ -288,4 +336,29 @@ impl Store {
         .await?;
         Ok(row.map(|(p,)| PlanId(p)))
     }
+}
+
+async fn insert_questions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    plan_id: i64,
+    questions: &[PlanQuestion],
+) -> Result<()> {
+    for q in questions {
+        sqlx::query(
+            "INSERT INTO plan_questions (plan_id, number, question_id, pack_id, category, text, why, critical, hint)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(plan_id)
+        .bind(i64::from(q.number))
+        .bind(&q.id)
+        .bind(&q.pack_id)
+        .bind(q.category.as_str())
+        .bind(&q.text)
+        .bind(&q.why)
+        .bind(q.critical as i64)
+        .bind(&q.hint)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 use super::{Result, Store, id, parse_json, ts};
 use crate::guild::GuildSettings;
 use crate::ids::GuildId;
+use crate::plan::select::Depth;
 use chrono::Utc;
 
 type Row = (
@@ -12,13 +13,14 @@ type Row = (
     Option<i64>,
     i64,
     String,
+    Option<String>,
 );
 
 impl Store {
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn guild_settings(&self, guild: GuildId) -> Result<GuildSettings> {
         let row: Option<Row> = sqlx::query_as(
-            "SELECT threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs
+            "SELECT threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth
              FROM guild_settings WHERE guild_id = ?",
         )
         .bind(id(guild.0))
@@ -26,13 +28,14 @@ impl Store {
         .await?;
         Ok(match row {
             None => GuildSettings::new(),
-            Some((threshold, wm, wmin, cd, threads, disabled)) => GuildSettings {
+            Some((threshold, wm, wmin, cd, threads, disabled, depth)) => GuildSettings {
                 threshold: threshold.map(|t| t as f32),
                 window_messages: wm.map(|v| v.max(1) as usize),
                 window_minutes: wmin,
                 cooldown_minutes: cd,
                 use_threads: threads != 0,
                 disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
+                depth: depth.as_deref().and_then(Depth::parse),
             },
         })
     }
@@ -43,13 +46,13 @@ impl Store {
             serde_json::to_string(&s.disabled_packs).expect("a set of strings serialises");
         sqlx::query(
             "INSERT INTO guild_settings
-                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (guild_id) DO UPDATE SET
                 threshold = excluded.threshold, window_messages = excluded.window_messages,
                 window_minutes = excluded.window_minutes, cooldown_minutes = excluded.cooldown_minutes,
                 use_threads = excluded.use_threads, disabled_packs = excluded.disabled_packs,
-                updated_at = excluded.updated_at",
+                updated_at = excluded.updated_at, depth = excluded.depth",
         )
         .bind(id(guild.0))
         .bind(s.threshold.map(f64::from))
@@ -59,6 +62,7 @@ impl Store {
         .bind(s.use_threads as i64)
         .bind(disabled)
         .bind(ts(Utc::now()))
+        .bind(s.depth.map(|d| d.as_str()))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -84,6 +88,7 @@ mod tests {
             cooldown_minutes: Some(30),
             use_threads: false,
             disabled_packs: ["social".to_string()].into(),
+            depth: Some(crate::plan::select::Depth::Quick),
         };
         store.save_guild_settings(GuildId(1), &s).await.unwrap();
         assert_eq!(store.guild_settings(GuildId(1)).await.unwrap(), s);

@@ -22,6 +22,8 @@ fn new_plan(source: u64) -> NewPlan {
         questions: snapshot(&packs, &["payments".into()]).unwrap(),
         detection: None,
         source: Some(MessageId(source)),
+        depth: crate::plan::select::Depth::Thorough,
+        more: vec![("errors.retries".into(), "errors".into())],
     }
 }
 

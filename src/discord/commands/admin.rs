@@ -117,6 +117,7 @@ async fn settings(
     #[description = "Open checklists in threads"] use_threads: Option<bool>,
     #[description = "A pack id to turn off"] disable_pack: Option<String>,
     #[description = "A pack id to turn back on"] enable_pack: Option<String>,
+    #[description = "How many questions a checklist starts with"] depth: Option<super::DepthChoice>,
 ) -> Result<(), Error> {
     let svc = &ctx.data().service;
     let g = guild(ctx.guild_id().expect("guild_only"));
@@ -144,6 +145,9 @@ async fn settings(
         if let Some(p) = enable_pack {
             s.disabled_packs.remove(p.trim());
         }
+        if let Some(d) = depth {
+            s.depth = Some(d.into());
+        }
         svc.save_settings(g, &s).await?;
         settings_text(svc, g, &s).await
     }
@@ -160,12 +164,13 @@ async fn settings_text(
     let calibration = svc.calibration_with(g, s).await?;
     let disabled: Vec<&str> = s.disabled_packs.iter().map(String::as_str).collect();
     Ok(format!(
-        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · packs off: {}",
+        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · checklists start {} · packs off: {}",
         calibration.reason,
         d.window_messages,
         d.window_minutes,
         d.cooldown_minutes,
         if s.use_threads { "on" } else { "off" },
+        s.depth.unwrap_or(svc.default_depth()),
         if disabled.is_empty() {
             "none".to_string()
         } else {

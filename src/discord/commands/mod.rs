@@ -73,6 +73,28 @@ pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
     }
 }
 
+/// The depth option of `/plan start` and `/plancheck settings`, as Discord shows it.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub(crate) enum DepthChoice {
+    #[name = "quick (at most 7 critical questions)"]
+    Quick,
+    #[name = "standard (8 to 15, every core category)"]
+    Standard,
+    #[name = "thorough (every question of the packs that fit)"]
+    Thorough,
+}
+
+impl From<DepthChoice> for crate::plan::select::Depth {
+    fn from(d: DepthChoice) -> Self {
+        use crate::plan::select::Depth;
+        match d {
+            DepthChoice::Quick => Depth::Quick,
+            DepthChoice::Standard => Depth::Standard,
+            DepthChoice::Thorough => Depth::Thorough,
+        }
+    }
+}
+
 fn act(ctx: Context<'_>) -> Act {
     Act {
         author: author(ctx.author()),

@@ -14,6 +14,7 @@ use serenity::all as sy;
     guild_only,
     subcommands(
         "start",
+        "more",
         "plan_status",
         "next",
         "answer",
@@ -33,9 +34,10 @@ pub(super) async fn plan(_ctx: Context<'_>) -> Result<(), Error> {
 async fn start(
     ctx: Context<'_>,
     #[description = "What the feature is, in a few words"] title: String,
-    #[description = "Pack ids, comma-separated (default: the four core packs)"] packs: Option<
-        String,
-    >,
+    #[description = "Pack ids, comma-separated (default: what fits this channel's discussion)"]
+    packs: Option<String>,
+    #[description = "How many questions to start with (default: the server's setting)"]
+    depth: Option<super::DepthChoice>,
 ) -> Result<(), Error> {
     ctx.defer().await?;
     let svc = &ctx.data().service;
@@ -48,7 +50,14 @@ async fn start(
     });
     let r = async {
         let (plan, created) = svc
-            .start_plan(g, channel(ctx.channel_id()), &title, packs, &act(ctx))
+            .start_plan(
+                g,
+                channel(ctx.channel_id()),
+                &title,
+                packs,
+                depth.map(Into::into),
+                &act(ctx),
+            )
             .await?;
         if !created {
             return Ok(format!("Plan {} is already started.", plan.id));
@@ -58,12 +67,39 @@ async fn start(
             .await
             .map_err(|e| SvcError::user(format!("cannot post the checklist: {e}")))?;
         Ok(format!(
-            "Checklist “{}” started in <#{}> with {} questions.{}",
+            "Checklist “{}” started in <#{}> with {} questions ({}; `/plan more` adds the next best).{}",
             render::quote_user_text(&plan.title),
             opened.target,
             plan.questions.len(),
+            plan.depth,
             opened.notice.map(|n| format!("\n{n}")).unwrap_or_default()
         ))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+/// Add the next best questions to this channel's plan.
+#[poise::command(slash_command, guild_only)]
+async fn more(
+    ctx: Context<'_>,
+    #[description = "How many questions to add (default 5, at most 15)"]
+    #[min = 1]
+    #[max = 15]
+    count: Option<u32>,
+) -> Result<(), Error> {
+    ctx.defer().await?;
+    let svc = &ctx.data().service;
+    let r = async {
+        let plan = svc.plan_in(channel(ctx.channel_id())).await?;
+        let (plan, added) = svc.more(plan.id, count.unwrap_or(5) as usize).await?;
+        let target = plan
+            .thread
+            .map_or(ctx.channel_id(), |t| sy::ChannelId::new(t.0));
+        checklist::post_pages(ctx.http(), svc, &plan, target, &added)
+            .await
+            .map_err(|e| SvcError::user(format!("cannot post the new questions: {e}")))?;
+        Ok(render::added_text(&plan, &added))
     }
     .await;
     finish(ctx, r).await
