@@ -901,4 +901,24 @@ async fn a_standard_checklist_is_short_and_plan_more_adds_pages_to_its_thread() 
             .all(|c| c.split(':').nth(3).unwrap().parse::<usize>().unwrap() > n),
         "{numbers:?}"
     );
+
+    // The overview's *More questions* button does the same, privately confirmed.
+    let overview = &pages[0];
+    let button = custom_ids(&overview.body);
+    assert_eq!(button, vec!["pc1:more:1".to_string()]);
+    h.fake.click(
+        300_000_000_000_000_701,
+        thread,
+        ALICE,
+        &button[0],
+        &overview.response,
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_701, "the button's confirmation", |r| {
+            content(r).contains("Added 5 questions")
+        })
+        .await;
+    assert_eq!(r.body["flags"], json!(64), "ephemeral");
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    assert_eq!(plan.questions.len(), n + 8);
 }

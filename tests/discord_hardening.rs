@@ -87,6 +87,10 @@ async fn forged_buttons_and_forms_from_another_server_or_channel_change_nothing(
         );
         forged.push(id);
         id += 1;
+        h.fake
+            .click_in(guild, id, channel, ALICE, 0, "pc1:more:1", &prompt.response);
+        forged.push(id);
+        id += 1;
         h.fake.submit_in(
             guild,
             id,

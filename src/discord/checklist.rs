@@ -65,6 +65,7 @@ pub async fn open(
             http,
             sy::CreateMessage::new()
                 .content(render::overview(plan))
+                .components(render::overview_buttons(plan))
                 .allowed_mentions(render::no_mentions()),
         )
         .await?;

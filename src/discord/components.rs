@@ -15,6 +15,8 @@ pub enum Component {
     Answer { plan: PlanId, first: u32, last: u32 },
     /// The modal answering those questions.
     Modal { plan: PlanId, first: u32, last: u32 },
+    /// "More questions" under a checklist's overview: adds the next best ones.
+    More(PlanId),
 }
 
 const PREFIX: &str = "pc1";
@@ -25,6 +27,7 @@ impl Component {
             Component::Start(d) => format!("{PREFIX}:start:{}", d.0),
             Component::Dismiss(d) => format!("{PREFIX}:dismiss:{}", d.0),
             Component::Mute(d) => format!("{PREFIX}:mute:{}", d.0),
+            Component::More(p) => format!("{PREFIX}:more:{}", p.0),
             Component::Answer { plan, first, last } => {
                 format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
             }
@@ -50,6 +53,7 @@ impl Component {
             "start" => Component::Start(DetectionId(n)),
             "dismiss" => Component::Dismiss(DetectionId(n)),
             "mute" => Component::Mute(DetectionId(n)),
+            "more" => Component::More(PlanId(n)),
             "answer" => {
                 let (first, last) = range(&mut parts)?;
                 Component::Answer {
@@ -82,6 +86,7 @@ mod tests {
             Component::Start(DetectionId(i64::MAX)),
             Component::Dismiss(DetectionId(1)),
             Component::Mute(DetectionId(2)),
+            Component::More(PlanId(i64::MAX)),
             Component::Answer {
                 plan: PlanId(i64::MAX),
                 first: u32::MAX - 4,
@@ -110,6 +115,7 @@ mod tests {
             "pc1:answer:1:1:9",
             "pc1:start:1:extra",
             "pc1:boom:1",
+            "pc1:more:1:2",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

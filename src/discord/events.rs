@@ -280,6 +280,7 @@ async fn on_component(
         Component::Start(det) => start(ctx, data, c, at, det, &act).await,
         Component::Dismiss(det) => dismiss(ctx, data, c, at, det, &act).await,
         Component::Mute(det) => mute(ctx, data, c, at, det).await,
+        Component::More(plan) => more(ctx, data, c, at, plan).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -352,6 +353,24 @@ async fn mute(
     let until = Utc::now() + chrono::Duration::hours(24);
     let ch = data.service.mute_from_detection(det, until).await?;
     ephemeral(ctx, c, &format!("<#{}> is muted for 24 hours.", ch.0))
+        .await
+        .map_err(transport)
+}
+
+/// *More questions*: the next best five, posted where the checklist is.
+async fn more(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    plan: PlanId,
+) -> Result<(), SvcError> {
+    data.service.plan_at(plan, at).await?;
+    let (plan, added) = data.service.more(plan, 5).await?;
+    checklist::post_pages(&ctx.http, &data.service, &plan, c.channel_id, &added)
+        .await
+        .map_err(|e| SvcError::user(format!("cannot post the new questions: {e}")))?;
+    ephemeral(ctx, c, &render::added_text(&plan, &added))
         .await
         .map_err(transport)
 }

@@ -176,6 +176,19 @@ pub fn prompt_buttons(id: DetectionId) -> Vec<CreateActionRow> {
     ])]
 }
 
+/// Under a checklist's overview: *More questions*, unless it already holds every question
+/// of its packs.
+pub fn overview_buttons(plan: &Plan) -> Vec<CreateActionRow> {
+    if plan.depth == crate::plan::select::Depth::Thorough {
+        return Vec::new();
+    }
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(Component::More(plan.id).encode())
+            .label("More questions")
+            .style(ButtonStyle::Secondary),
+    ])]
+}
+
 pub fn overview(plan: &Plan) -> String {
     let cov = plan.coverage();
     let mut s = format!(
