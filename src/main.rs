@@ -156,6 +156,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     packs.len(),
                     packs.question_count()
                 );
+                let groups = packs.groups();
+                println!(
+                    "\nsame_as groups ({}): a checklist holds one of each",
+                    groups.len()
+                );
+                for g in groups {
+                    println!("  {}", g.join(" = "));
+                }
+                let dups = packs.likely_duplicates();
+                println!(
+                    "\nlikely duplicates ({}): same category, most words shared; link them with same_as or reword",
+                    dups.len()
+                );
+                for (a, b, sim) in dups {
+                    println!("  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0);
+                }
             } else {
                 for p in packs.iter() {
                     println!(

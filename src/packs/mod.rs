@@ -157,6 +157,33 @@ impl PackSet {
         self.groups.get(question).map_or(question, String::as_str)
     }
 
+    /// Pairs of questions of one category, in different `same_as` groups, that share most
+    /// of their words (Jaccard ≥ [`DUPLICATE_SIMILARITY`] over words of four letters or
+    /// more): candidates for a `same_as` link. Most similar first.
+    pub fn likely_duplicates(&self) -> Vec<(&str, &str, f32)> {
+        let all: Vec<(&Question, std::collections::BTreeSet<String>)> = self
+            .packs
+            .iter()
+            .flat_map(|p| p.questions.iter())
+            .map(|q| (q, content_words(&q.text)))
+            .collect();
+        let mut out = Vec::new();
+        for (i, (a, wa)) in all.iter().enumerate() {
+            for (b, wb) in &all[i + 1..] {
+                if a.category != b.category || self.group_of(&a.id) == self.group_of(&b.id) {
+                    continue;
+                }
+                let shared = wa.intersection(wb).count() as f32;
+                let union = wa.union(wb).count() as f32;
+                if union > 0.0 && shared / union >= DUPLICATE_SIMILARITY {
+                    out.push((a.id.as_str(), b.id.as_str(), shared / union));
+                }
+            }
+        }
+        out.sort_by(|x, y| y.2.total_cmp(&x.2));
+        out
+    }
+
     /// Every group of two or more questions, each sorted, in id order.
     pub fn groups(&self) -> Vec<Vec<&str>> {
         let mut by_group: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
@@ -171,6 +198,17 @@ impl PackSet {
             })
             .collect()
     }
+}
+
+/// Questions sharing at least this share of their words are flagged by `packs --check`.
+pub const DUPLICATE_SIMILARITY: f32 = 0.5;
+
+/// Lowercased words of four letters or more (a crude stand-in for content words).
+fn content_words(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Joins questions linked by `same_as` into groups (named by their smallest id); a link to
@@ -309,6 +347,47 @@ mod tests {
         assert!(
             e.contains("mine.toml:6: questions[0].same_as: unknown question 'errors.nope'"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn near_identical_questions_of_one_category_are_flagged_unless_linked() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = |same: &str| {
+            format!(
+                "id = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\nkind = \"domain\"\n\
+                 [[questions]]\nid = \"mine.retries\"\ncategory = \"errors\"\n\
+                 text = \"When a client retries after a timeout, which idempotency key prevents a duplicate charge?\"\nwhy = \"w\"\n{same}"
+            )
+        };
+        std::fs::write(
+            dir.path().join("a.toml"),
+            pack("")
+                .replace("mine", "twin")
+                .replace("duplicate", "second"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.toml"), pack("")).unwrap();
+        let set = PackSet::with_overrides(Some(dir.path())).unwrap();
+        assert!(
+            set.likely_duplicates()
+                .iter()
+                .any(|(a, b, _)| [*a, *b].contains(&"twin.retries")
+                    && [*a, *b].contains(&"mine.retries")),
+            "{:?}",
+            set.likely_duplicates()
+        );
+        std::fs::write(
+            dir.path().join("b.toml"),
+            pack("same_as = \"twin.retries\"\n"),
+        )
+        .unwrap();
+        let set = PackSet::with_overrides(Some(dir.path())).unwrap();
+        assert!(
+            !set.likely_duplicates()
+                .iter()
+                .any(|(a, b, _)| [*a, *b].contains(&"twin.retries")
+                    && [*a, *b].contains(&"mine.retries"))
         );
     }
 

@@ -29,6 +29,11 @@ pub(crate) const FILES: &[(&str, &str)] = shipped![
     "fintech.toml",
     "notifications.toml",
     "files.toml",
+    "subscriptions.toml",
+    "moderation.toml",
+    "realtime.toml",
+    "rate_limits.toml",
+    "bulk_data.toml",
 ];
 
 pub(crate) fn load_all() -> Result<Vec<Pack>, Vec<PackError>> {

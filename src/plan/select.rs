@@ -108,11 +108,21 @@ fn distinct_words(set: &PackSet, id: &str, texts: &[&str]) -> usize {
     for cue in pack.cues.iter().filter(|c| c.weight > 0.0) {
         for t in texts {
             for m in cue.regex.find_iter(t) {
-                words.insert(m.as_str().to_lowercase());
+                words.insert(singular(&m.as_str().to_lowercase()));
             }
         }
     }
     words.len()
+}
+
+/// "refunds" and "refund" are one word, so is "merchants" and "merchant".
+fn singular(word: &str) -> String {
+    let w = word.trim();
+    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+        w[..w.len() - 1].to_string()
+    } else {
+        w.to_string()
+    }
 }
 
 /// Every question of `packs` (id, fit score) that applies to the conversation `texts`,
@@ -131,8 +141,11 @@ pub fn rank(set: &PackSet, packs: &[(String, f32)], texts: &[&str]) -> Vec<Ranke
             1.0 + (fit / 4.0).clamp(0.25, 1.5)
         };
         for q in &pack.questions {
-            if (!q.when.applies_when.is_empty() && !any(&q.when.applies_when))
-                || any(&q.when.unless)
+            // With nothing said (packs named by hand), there is nothing to judge by: every
+            // question of the pack applies.
+            if !texts.is_empty()
+                && ((!q.when.applies_when.is_empty() && !any(&q.when.applies_when))
+                    || any(&q.when.unless))
             {
                 continue;
             }
@@ -384,6 +397,19 @@ mod tests {
                 assert!(a.critical >= b.critical, "{} before {}", a.id, b.id);
             }
         }
+    }
+
+    #[test]
+    fn a_plural_is_not_a_second_word_and_named_packs_keep_every_question() {
+        let (_, packs) = pick(&["refunds, refunds and a refund"], Depth::Standard);
+        assert!(!packs.iter().any(|(id, _)| id == "payments"), "{packs:?}");
+        let set = PackSet::shipped().unwrap();
+        let named = vec!["webhooks".to_string()];
+        let all = checklist(&set, &[], &[], Some(&named), Depth::Thorough);
+        assert_eq!(
+            all.first.len(),
+            set.get("webhooks").unwrap().questions.len()
+        );
     }
 
     #[test]
