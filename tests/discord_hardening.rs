@@ -295,23 +295,9 @@ async fn a_failed_prompt_is_retried_and_one_that_still_fails_is_kept_and_shown()
 async fn a_replayed_session_gets_no_second_response_or_reaction() {
     let h = Harness::start(&[WATCHED]).await;
     let (thread, pages) = start_checklist(&h).await;
-    let answer_button = &custom_ids(&pages[1].body)[0];
-    h.fake.click(
-        300_000_000_000_000_501,
-        thread,
-        ALICE,
-        answer_button,
-        &pages[1].response,
-    );
-    let modal = h
-        .wait_response(300_000_000_000_000_501, "a modal", |r| {
-            r.body["type"] == json!(9)
-        })
+    let modal_id = h
+        .open_form(300_000_000_000_000_501, thread, &pages[1])
         .await;
-    let modal_id = modal.body["data"]["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     h.fake.submit(
         300_000_000_000_000_502,
         thread,
@@ -433,23 +419,9 @@ async fn an_answer_whose_confirmation_fails_stays_stored_and_is_confirmed_anothe
 
     // The form's confirmation cannot be edited in: a private follow-up says it instead.
     h.fake.fail("PATCH", "/messages/@original", 500);
-    let answer_button = &custom_ids(&pages[1].body)[0];
-    h.fake.click(
-        300_000_000_000_000_602,
-        thread,
-        ALICE,
-        answer_button,
-        &pages[1].response,
-    );
-    let modal = h
-        .wait_response(300_000_000_000_000_602, "a modal", |r| {
-            r.body["type"] == json!(9)
-        })
+    let modal_id = h
+        .open_form(300_000_000_000_000_602, thread, &pages[1])
         .await;
-    let modal_id = modal.body["data"]["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     h.fake.submit(
         300_000_000_000_000_603,
         thread,

@@ -33,6 +33,22 @@ pub struct PlanQuestion {
     pub hint: Option<String>,
 }
 
+impl PlanQuestion {
+    /// Question `q` of pack `pack_id`, as plan question number `number`.
+    pub fn of(number: u32, pack_id: &str, q: &crate::packs::Question) -> PlanQuestion {
+        PlanQuestion {
+            number,
+            id: q.id.clone(),
+            pack_id: pack_id.to_string(),
+            category: q.category,
+            text: q.text.clone(),
+            why: q.why.clone(),
+            critical: q.critical,
+            hint: q.hint.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -180,16 +196,7 @@ pub fn snapshot(packs: &PackSet, pack_ids: &[String]) -> Result<Vec<PlanQuestion
             continue;
         }
         for q in &pack.questions {
-            out.push(PlanQuestion {
-                number: out.len() as u32 + 1,
-                id: q.id.clone(),
-                pack_id: pack.id.clone(),
-                category: q.category,
-                text: q.text.clone(),
-                why: q.why.clone(),
-                critical: q.critical,
-                hint: q.hint.clone(),
-            });
+            out.push(PlanQuestion::of(out.len() as u32 + 1, &pack.id, q));
         }
     }
     // Grouped by category (stable: pack order within a category), then numbered, so a

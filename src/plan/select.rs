@@ -301,16 +301,7 @@ pub fn snapshot_of(
         let Some(q) = pack.questions.iter().find(|q| q.id == r.id) else {
             continue;
         };
-        out.push(PlanQuestion {
-            number: first + out.len() as u32,
-            id: q.id.clone(),
-            pack_id: pack.id.clone(),
-            category: q.category,
-            text: q.text.clone(),
-            why: q.why.clone(),
-            critical: q.critical,
-            hint: q.hint.clone(),
-        });
+        out.push(PlanQuestion::of(first + out.len() as u32, &pack.id, q));
     }
     Ok(out)
 }

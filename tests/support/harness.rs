@@ -204,6 +204,21 @@ impl Harness {
         );
     }
 
+    /// Clicks the answer button of a page of questions in `thread`; returns the custom id
+    /// of the form the bot opens.
+    pub async fn open_form(&self, interaction: u64, thread: u64, page: &Recorded) -> String {
+        let button = &custom_ids(&page.body)[0];
+        self.fake
+            .click(interaction, thread, ALICE, button, &page.response);
+        let modal = self
+            .wait_response(interaction, "a form", |r| r.body["type"] == json!(9))
+            .await;
+        modal.body["data"]["custom_id"]
+            .as_str()
+            .expect("a form has a custom id")
+            .to_string()
+    }
+
     /// Threads the bot created, in order.
     pub fn threads(&self) -> Vec<Recorded> {
         self.fake
