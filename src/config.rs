@@ -139,7 +139,7 @@ impl Config {
                 Some(s) => format!("{file}:{}", crate::packs::line_of(src, s.start)),
                 None => file.to_string(),
             };
-            err(place, e.message().trim())
+            err(place, crate::packs::toml_message(src, &e))
         })?;
         cfg.validate(file)?;
         Ok(cfg)
@@ -298,6 +298,15 @@ mod tests {
             Config::parse("c.toml", "log = \"info\"\n[detection]\nthreshhold = 2.0\n").unwrap_err();
         assert_eq!(e.place, "c.toml:3");
         assert!(e.message.contains("threshhold"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_control_character_in_a_comment_gets_a_message() {
+        let e = Config::parse("c.toml", "log = \"info\"\n# note\u{7f}\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml:2: control character U+007F is not allowed here"
+        );
     }
 
     #[test]

@@ -243,7 +243,11 @@ impl Detector {
             .get_mut(&msg.channel)
             .expect("admit keeps the channel");
         let detection = build_detection(&self.cues, &self.ranker, state, msg, total, settings);
-        state.quiet_until = Some(msg.at + Duration::minutes(settings.cooldown_minutes.max(0)));
+        state.quiet_until = Some(
+            msg.at
+                .checked_add_signed(minutes(settings.cooldown_minutes))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
         let before = state.entries.drain(..).map(|e| e.text).collect();
         state.after_prompt = Some(AfterPrompt {
             prompt: msg.id,
@@ -271,7 +275,7 @@ impl Detector {
         if state.entries.iter().any(|e| e.id == msg.id) {
             return None;
         }
-        let window = Duration::minutes(settings.window_minutes.max(0));
+        let window = minutes(settings.window_minutes);
         while state
             .entries
             .front()
@@ -376,6 +380,12 @@ impl Detector {
     pub fn forget(&mut self, channel: ChannelId) {
         self.channels.remove(&channel);
     }
+}
+
+/// `m` minutes (none when negative), saturating instead of panicking on a value too large
+/// for a `Duration`: settings are checked at the edge, but the detector stays total.
+fn minutes(m: i64) -> Duration {
+    Duration::try_minutes(m.max(0)).unwrap_or(Duration::MAX)
 }
 
 fn build_detection(

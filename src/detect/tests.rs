@@ -381,3 +381,34 @@ fn packs_after_a_prompt_come_from_its_channel_within_the_window() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_multibyte_character_right_after_a_cue_gives_a_title_instead_of_a_panic() {
+    for after in ["naïve", "退款", "\u{200B}refunds", "\u{FEFF}refunds", "é"] {
+        let mut d = detector();
+        let text = format!("we should add {after} refunds to the checkout flow");
+        let got =
+            (0..3).find_map(|i| d.observe(&msg(i + 1, 1, i as i64, &text), &Settings::default()));
+        let det = got.unwrap_or_else(|| panic!("{text:?} should prompt"));
+        assert!(det.title.contains("refunds"), "{:?}", det.title);
+    }
+}
+
+#[test]
+fn a_timestamp_at_the_end_of_time_and_huge_settings_do_not_panic() {
+    let mut d = detector();
+    let s = Settings {
+        window_minutes: i64::MAX,
+        cooldown_minutes: i64::MAX,
+        ..Settings::default()
+    };
+    let mut m = msg(1, 1, 0, "we should add bulk refunds to the checkout flow");
+    m.at = DateTime::<Utc>::MAX_UTC;
+    for i in 1..4 {
+        m.id = MessageId(i);
+        d.observe(&m, &s);
+    }
+    m.at = DateTime::<Utc>::MIN_UTC;
+    m.id = MessageId(9);
+    d.observe(&m, &s);
+}

@@ -117,21 +117,13 @@ pub fn thread_name(plan: &Plan) -> String {
         .title
         .chars()
         .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .filter(|c| *c == ' ' || !crate::text::is_invisible(*c))
         .collect();
     let title = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() {
         return format!("Plan {}", plan.id.0);
     }
     fit(&format!("Plan: {title}"), MAX_THREAD_NAME)
-}
-
-/// Format characters that print nothing or reorder text: zero-width characters, the byte
-/// order mark, soft hyphen, and the bidi embeddings, overrides, isolates and marks.
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// Neutralises mentions and masked links in text people typed before the bot repeats it.

@@ -110,13 +110,31 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Vec<PackError>> {
     toml::from_str(src).map_err(|e| {
         let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
-        vec![PackError::at(
-            file,
-            line,
-            "",
-            e.message().trim().to_string(),
-        )]
+        vec![PackError::at(file, line, "", toml_message(src, &e))]
     })
+}
+
+/// What a TOML error says. The parser gives no message for some syntax errors (a control
+/// character in a comment); those name the character, or say the syntax is invalid.
+pub(crate) fn toml_message(src: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    if !message.is_empty() {
+        return message.to_string();
+    }
+    let at = e
+        .span()
+        .and_then(|s| src.get(s.start..))
+        .and_then(|rest| rest.chars().next());
+    match at {
+        Some(c) if c.is_control() => {
+            format!(
+                "control character U+{:04X} is not allowed here",
+                u32::from(c)
+            )
+        }
+        Some(c) => format!("invalid TOML at {c:?}"),
+        None => "invalid TOML".to_string(),
+    }
 }
 
 /// Compiles one cue pattern within the size limits, case-insensitively.
@@ -526,6 +544,15 @@ mod tests {
     fn a_toml_syntax_error_names_the_line() {
         let e = errors_of("id = \"p\"\nname = \n");
         assert!(e[0].starts_with("x.toml:2: "), "{}", e[0]);
+    }
+
+    #[test]
+    fn a_control_character_in_a_comment_is_named() {
+        let e = errors_of("# a comment\u{7f}\nid = \"p\"\n");
+        assert_eq!(
+            e,
+            vec!["x.toml:1: control character U+007F is not allowed here"]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod model;
 mod shipped;
 
 pub use load::{PackError, parse_pack};
-pub(crate) use load::{compile_cue, line_of, parse_toml};
+pub(crate) use load::{compile_cue, line_of, parse_toml, toml_message};
 pub use model::{Category, Cue, Pack, PackKind, Question, When};
 
 use std::collections::HashMap;

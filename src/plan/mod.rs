@@ -164,6 +164,8 @@ pub enum PlanError {
     UnknownQuestion(String),
     #[error("the title is empty")]
     EmptyTitle,
+    #[error("the title has nothing visible in it (only blank or zero-width characters)")]
+    InvisibleTitle,
     #[error("the title is {0} characters; the limit is {MAX_TITLE_LEN}")]
     TitleTooLong(usize),
     #[error("the answer is empty")]
@@ -208,12 +210,15 @@ pub fn snapshot(packs: &PackSet, pack_ids: &[String]) -> Result<Vec<PlanQuestion
     Ok(out)
 }
 
-/// Checks a title and returns it trimmed.
+/// Checks a title and returns it trimmed. A title made only of zero-width or other
+/// invisible characters (U+200B, U+FEFF, fillers, bidi controls, …) is refused.
 pub fn parse_title(title: &str) -> Result<String, PlanError> {
     let t = title.trim();
     let n = t.chars().count();
     if n == 0 {
         Err(PlanError::EmptyTitle)
+    } else if !crate::text::has_visible(t) {
+        Err(PlanError::InvisibleTitle)
     } else if n > MAX_TITLE_LEN {
         Err(PlanError::TitleTooLong(n))
     } else {

@@ -177,6 +177,26 @@ fn texts_are_trimmed_and_limited() {
 }
 
 #[test]
+fn titles_made_only_of_invisible_characters_are_refused() {
+    for t in [
+        "\u{200B}",
+        "\u{200B}\u{200C}\u{200D}\u{2060}",
+        " \u{FEFF} ",
+        "\u{3164}\u{115F}",
+        "\u{202E}\u{2066}",
+        "\u{E0020}\u{E0041}",
+    ] {
+        assert_eq!(parse_title(t), Err(PlanError::InvisibleTitle), "{t:?}");
+    }
+    assert_eq!(
+        PlanError::InvisibleTitle.to_string(),
+        "the title has nothing visible in it (only blank or zero-width characters)"
+    );
+    assert_eq!(parse_title("\u{200B}Refunds"), Ok("\u{200B}Refunds".into()));
+    assert_eq!(parse_title(" 退款 "), Ok("退款".into()));
+}
+
+#[test]
 fn participants_are_listed_once_in_order() {
     let mut p = sample_plan();
     p.events
