@@ -232,13 +232,21 @@ async fn a_failed_prompt_is_retried_and_one_that_still_fails_is_kept_and_shown()
         .filter(|r| r.method == "POST" && r.path.ends_with(&path))
         .count();
     assert_eq!(attempts, 3);
-    let det = h
-        .store()
-        .await
-        .recent_detections(GuildId(GUILD), 5)
-        .await
-        .unwrap();
+    // The bot records the posted prompt right after Discord's answer: wait for it.
     let posted: u64 = prompt.response["id"].as_str().unwrap().parse().unwrap();
+    let store = h.store().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let det = loop {
+        let d = store.recent_detections(GuildId(GUILD), 5).await.unwrap();
+        if d[0].prompt_message_id.is_some() {
+            break d;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the prompt was never recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(det[0].prompt_message_id.map(|m| m.0), Some(posted));
     assert_eq!(det[0].undelivered, None);
 
@@ -247,7 +255,7 @@ async fn a_failed_prompt_is_retried_and_one_that_still_fails_is_kept_and_shown()
     h.fake.fail("POST", &second, 500);
     h.fake
         .message_create(500_000_000_000_000_402, SECOND, ALICE, FEATURE);
-    let store = h.store().await;
+
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let lost = loop {
         let recent = store.recent_detections(GuildId(GUILD), 5).await.unwrap();

@@ -37,30 +37,18 @@ async fn dispatch(
 ) -> Result<(), Error> {
     let ctx = fw.serenity_context;
     let data = fw.user_data;
-    let replayed = |id: u64| {
-        !data
-            .recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .first_time(id)
-    };
+    // Slash commands are deduplicated by the framework's command check; buttons, forms
+    // and messages here.
     match event {
-        sy::FullEvent::Message { new_message } if !replayed(new_message.id.get()) => {
+        sy::FullEvent::Message { new_message } if data.first_time(new_message.id.get()) => {
             on_message(ctx, data, new_message).await
-        }
-        sy::FullEvent::InteractionCreate { interaction } if replayed(interaction.id().get()) => {
-            tracing::debug!(
-                interaction = interaction.id().get(),
-                "replayed interaction ignored"
-            );
-            Ok(())
         }
         sy::FullEvent::InteractionCreate {
             interaction: sy::Interaction::Component(c),
-        } => on_component(ctx, data, c).await,
+        } if data.first_time(c.id.get()) => on_component(ctx, data, c).await,
         sy::FullEvent::InteractionCreate {
             interaction: sy::Interaction::Modal(m),
-        } => on_modal(ctx, data, m).await,
+        } if data.first_time(m.id.get()) => on_modal(ctx, data, m).await,
         _ => Ok(()),
     }
 }

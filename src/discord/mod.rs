@@ -18,6 +18,16 @@ use anyhow::Context as _;
 use serenity::all as sy;
 use std::sync::Arc;
 
+impl Data {
+    /// True the first time an event id is seen (see [`replay::Recent`]).
+    pub(crate) fn first_time(&self, id: u64) -> bool {
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .first_time(id)
+    }
+}
+
 /// Shared state of every handler.
 pub struct Data {
     pub service: Arc<Service>,
@@ -78,6 +88,20 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             event_handler: |fw, event| Box::pin(events::handle(fw, event)),
+            // Commands run before the event handler sees them: a replayed one stops here.
+            // (The check runs for a subcommand's parent too: once per invocation counts.)
+            command_check: Some(|ctx| {
+                Box::pin(async move {
+                    if ctx.invocation_data::<replay::Checked>().await.is_some() {
+                        return Ok(true);
+                    }
+                    if !ctx.data().first_time(ctx.id()) {
+                        return Err(replay::Replayed.into());
+                    }
+                    ctx.set_invocation_data(replay::Checked).await;
+                    Ok(true)
+                })
+            }),
             on_error: |err| Box::pin(commands::on_error(err)),
             allowed_mentions: Some(render::no_mentions()),
             ..Default::default()

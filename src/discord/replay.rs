@@ -7,6 +7,14 @@ use std::collections::{HashSet, VecDeque};
 /// How many event ids are remembered (interactions can be answered for 15 minutes).
 pub const REMEMBERED: usize = 50_000;
 
+/// The error a replayed slash command stops with: answered by nobody (the first run was).
+#[derive(Debug, thiserror::Error)]
+#[error("a replayed interaction")]
+pub struct Replayed;
+
+/// Marks an invocation whose id was checked once already.
+pub struct Checked;
+
 #[derive(Debug)]
 pub struct Recent {
     order: VecDeque<u64>,

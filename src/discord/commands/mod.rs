@@ -62,6 +62,12 @@ pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
             .await
         }
         poise::FrameworkError::CommandCheckFailed {
+            error: Some(error), ..
+        } if error.is::<super::replay::Replayed>() => {
+            tracing::debug!("replayed command ignored");
+            Ok(())
+        }
+        poise::FrameworkError::CommandCheckFailed {
             error: Some(error),
             ctx,
             ..
