@@ -7,7 +7,7 @@ use crate::export::Format;
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::plan::summary;
 use crate::plan::{Author, Plan};
-use crate::service::{Act, Service};
+use crate::service::{Act, Place, Service};
 use crate::store::PlanFilter;
 use chrono::Utc;
 use std::collections::HashMap;
@@ -17,6 +17,11 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 /// The console's server and channel ids.
 pub const GUILD: GuildId = GuildId(0);
 pub const CHANNEL: ChannelId = ChannelId(1);
+/// Where the console's prompts and plans live.
+const HERE: Place = Place {
+    guild: GUILD,
+    channel: CHANNEL,
+};
 
 const HELP: &str = "\
 Type a message (\"name: text\" to speak as someone else). Commands:
@@ -154,7 +159,10 @@ impl<W: Write> Session<'_, W> {
                     .ok_or_else(|| Error::user("no prompt to start from yet"))?;
                 let depth = parse_depth(rest)?;
                 let act = self.act();
-                let (plan, _) = self.service.start_from_detection(id, &act, depth).await?;
+                let (plan, _) = self
+                    .service
+                    .start_from_detection(id, HERE, &act, depth)
+                    .await?;
                 self.opened(&plan)
             }
             "dismiss" => {
@@ -163,7 +171,7 @@ impl<W: Write> Session<'_, W> {
                     .take()
                     .ok_or_else(|| Error::user("no prompt to dismiss"))?;
                 let act = self.act();
-                self.service.dismiss(id, &act).await?;
+                self.service.dismiss(id, HERE, &act).await?;
                 self.say("Noted: not a feature. Thanks, this tunes detection for this server.")
             }
             "plan" => self.plan_command(rest).await,
@@ -202,7 +210,8 @@ impl<W: Write> Session<'_, W> {
                         .parse()
                         .map_err(|_| Error::user(format!("'{n}' is not a number of questions")))?,
                 };
-                let (plan, added) = self.service.more(self.plan_id()?, count).await?;
+                let plan = self.service.plan(self.plan_id()?).await?;
+                let (plan, added) = self.service.more(&plan, count).await?;
                 let lines: Vec<String> = added.iter().map(summary::question_line).collect();
                 self.say(format!(
                     "Added {} question(s); the plan now holds {}.\n{}",

@@ -300,8 +300,7 @@ async fn dismiss(
     det: crate::ids::DetectionId,
     act: &Act,
 ) -> Result<(), SvcError> {
-    data.service.detection_at(det, at).await?;
-    data.service.dismiss(det, act).await?;
+    data.service.dismiss(det, at, act).await?;
     let edit = sy::EditMessage::new()
         .content("Marked as not a feature — thanks, this tunes detection for this server.")
         .components(vec![])
@@ -331,7 +330,6 @@ async fn mute(
     at: Place,
     det: crate::ids::DetectionId,
 ) -> Result<(), SvcError> {
-    data.service.detection_at(det, at).await?;
     if !may_mute(c) {
         return Err(SvcError::user(
             "Muting this channel needs the **Manage Channels** permission here. \
@@ -339,7 +337,7 @@ async fn mute(
         ));
     }
     let until = Utc::now() + chrono::Duration::hours(24);
-    let ch = data.service.mute_from_detection(det, until).await?;
+    let ch = data.service.mute_from_detection(det, at, until).await?;
     ephemeral(ctx, c, &format!("<#{}> is muted for 24 hours.", ch.0))
         .await
         .map_err(transport)
@@ -353,8 +351,8 @@ async fn more(
     at: Place,
     plan: PlanId,
 ) -> Result<(), SvcError> {
-    data.service.plan_at(plan, at).await?;
-    let (plan, added) = data.service.more(plan, 5).await?;
+    let plan = data.service.plan_at(plan, at).await?;
+    let (plan, added) = data.service.more(&plan, 5).await?;
     checklist::post_pages(&ctx.http, &data.service, &plan, c.channel_id, &added)
         .await
         .map_err(|e| SvcError::user(format!("cannot post the new questions: {e}")))?;
@@ -371,8 +369,10 @@ async fn start(
     det: crate::ids::DetectionId,
     act: &Act,
 ) -> Result<(), SvcError> {
-    data.service.detection_at(det, at).await?;
-    let (plan, created) = data.service.start_from_detection(det, act, None).await?;
+    let (plan, created) = data
+        .service
+        .start_from_detection(det, at, act, None)
+        .await?;
     if !created {
         return ephemeral(
             ctx,

@@ -219,10 +219,11 @@ impl Service {
     pub async fn start_from_detection(
         &self,
         id: DetectionId,
+        at: Place,
         act: &Act,
         depth: Option<Depth>,
     ) -> Result<(Plan, bool)> {
-        let det = self.detection(id).await?;
+        let det = self.detection_at(id, at).await?;
         let settings = self.store.guild_settings(det.guild).await?;
         let texts = self.with_detector(det.channel, |d| {
             d.prompt_conversation(det.channel, det.message_id)
@@ -339,8 +340,9 @@ impl Service {
 
     /// Adds the next best `count` questions (1 to [`MAX_MORE`]) to an open plan; returns the
     /// plan and the questions added.
-    pub async fn more(&self, id: PlanId, count: usize) -> Result<(Plan, Vec<PlanQuestion>)> {
-        let p = self.plan(id).await?;
+    /// `p` is the plan as the caller loaded it (scoped to where it was asked for).
+    pub async fn more(&self, p: &Plan, count: usize) -> Result<(Plan, Vec<PlanQuestion>)> {
+        let id = p.id;
         if p.status == Status::Closed {
             return Err(Error::user(
                 "this plan is closed; reopen a new one with /plan start",
@@ -391,8 +393,8 @@ impl Service {
     }
 
     /// "Not a feature": the prompt is closed and the feedback kept for calibration.
-    pub async fn dismiss(&self, id: DetectionId, act: &Act) -> Result<bool> {
-        let det = self.detection(id).await?;
+    pub async fn dismiss(&self, id: DetectionId, at: Place, act: &Act) -> Result<bool> {
+        let det = self.detection_at(id, at).await?;
         let decided = self.store.decide_detection(id, Outcome::Dismissed).await?;
         self.store
             .add_feedback(
@@ -412,9 +414,10 @@ impl Service {
     pub async fn mute_from_detection(
         &self,
         id: DetectionId,
+        at: Place,
         until: DateTime<Utc>,
     ) -> Result<ChannelId> {
-        let det = self.detection(id).await?;
+        let det = self.detection_at(id, at).await?;
         self.store.decide_detection(id, Outcome::Muted).await?;
         self.store.mute(det.channel, until).await?;
         self.with_detector(det.channel, |d| d.quiet(det.channel, until))?;

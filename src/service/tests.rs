@@ -25,6 +25,14 @@ fn msg(id: u64, channel: u64, text: &str) -> ChatMessage {
     }
 }
 
+/// Where a prompt was posted (every test here speaks in server 1).
+fn at(p: &Prompt) -> Place {
+    Place {
+        guild: GuildId(1),
+        channel: p.detection.channel,
+    }
+}
+
 fn act(source: u64) -> Act {
     Act {
         author: Author {
@@ -92,7 +100,7 @@ async fn a_muted_channel_stays_quiet() {
         .await
         .unwrap()
         .unwrap();
-    s.mute_from_detection(p.id, Utc::now() + chrono::Duration::hours(24))
+    s.mute_from_detection(p.id, at(&p), Utc::now() + chrono::Duration::hours(24))
         .await
         .unwrap();
     assert!(
@@ -124,11 +132,17 @@ async fn starting_from_a_prompt_uses_its_packs_once_and_records_feedback() {
         .await
         .unwrap()
         .unwrap();
-    let (plan, created) = s.start_from_detection(p.id, &act(100), None).await.unwrap();
+    let (plan, created) = s
+        .start_from_detection(p.id, at(&p), &act(100), None)
+        .await
+        .unwrap();
     assert!(created);
     assert_eq!(plan.packs[0], "payments");
     assert_eq!(plan.title, "Refunds for card payments");
-    let (again, created) = s.start_from_detection(p.id, &act(101), None).await.unwrap();
+    let (again, created) = s
+        .start_from_detection(p.id, at(&p), &act(101), None)
+        .await
+        .unwrap();
     assert!(!created, "a second click finds the same plan");
     assert_eq!(again.id, plan.id);
     let c = s
@@ -168,7 +182,10 @@ async fn a_checklist_also_gets_the_packs_of_what_was_said_after_its_prompt() {
     s.observe(g, &msg(3, 11, "the webhook retries and signatures"), false)
         .await
         .unwrap();
-    let (plan, _) = s.start_from_detection(p.id, &act(100), None).await.unwrap();
+    let (plan, _) = s
+        .start_from_detection(p.id, at(&p), &act(100), None)
+        .await
+        .unwrap();
     assert!(plan.packs.contains(&"jobs".to_string()), "{:?}", plan.packs);
     assert!(
         !plan.packs.contains(&"webhooks".to_string()),
@@ -195,7 +212,10 @@ async fn a_checklist_also_gets_the_packs_of_what_was_said_after_its_prompt() {
     let mut settings = s.settings(g).await.unwrap();
     settings.disabled_packs.insert("jobs".into());
     s.save_settings(g, &settings).await.unwrap();
-    let (plan, _) = s.start_from_detection(p.id, &act(101), None).await.unwrap();
+    let (plan, _) = s
+        .start_from_detection(p.id, at(&p), &act(101), None)
+        .await
+        .unwrap();
     assert!(
         !plan.packs.contains(&"jobs".to_string()),
         "{:?}",
@@ -287,8 +307,8 @@ async fn dismissing_is_recorded_as_feedback() {
         .await
         .unwrap()
         .unwrap();
-    assert!(s.dismiss(p.id, &act(50)).await.unwrap());
-    assert!(!s.dismiss(p.id, &act(50)).await.unwrap());
+    assert!(s.dismiss(p.id, at(&p), &act(50)).await.unwrap());
+    assert!(!s.dismiss(p.id, at(&p), &act(50)).await.unwrap());
     let c = s
         .store()
         .feedback_counts(GuildId(1), Utc::now() - chrono::Duration::hours(1))
@@ -314,13 +334,13 @@ async fn not_a_feature_feedback_raises_the_servers_threshold_until_a_borderline_
         .unwrap()
         .expect("prompts at the default");
     assert_eq!(s.calibration(g).await.unwrap().threshold, 1.5);
-    s.dismiss(first.id, &act(500)).await.unwrap();
+    s.dismiss(first.id, at(&first), &act(500)).await.unwrap();
     let second = s
         .observe(g, &msg(2, 11, borderline), false)
         .await
         .unwrap()
         .expect("one dismissal: 1.75 still prompts");
-    s.dismiss(second.id, &act(501)).await.unwrap();
+    s.dismiss(second.id, at(&second), &act(501)).await.unwrap();
     let c = s.calibration(g).await.unwrap();
     assert_eq!(c.threshold, 2.0);
     assert!(c.reason.contains("2 “Not a feature”"), "{}", c.reason);
@@ -332,7 +352,7 @@ async fn not_a_feature_feedback_raises_the_servers_threshold_until_a_borderline_
         .await
         .unwrap()
         .expect("2.0 >= 2.0");
-    s.dismiss(third.id, &act(502)).await.unwrap();
+    s.dismiss(third.id, at(&third), &act(502)).await.unwrap();
     let c = s.calibration(g).await.unwrap();
     assert_eq!(c.threshold, 2.25, "{}", c.reason);
     assert!(
@@ -435,7 +455,10 @@ async fn prompts_and_plans_answer_only_where_they_live() {
         let r = s.detection_at(p.id, elsewhere).await;
         assert!(matches!(r, Err(Error::Refused(_))), "{elsewhere:?}: {r:?}");
     }
-    let (plan, _) = s.start_from_detection(p.id, &act(100), None).await.unwrap();
+    let (plan, _) = s
+        .start_from_detection(p.id, at(&p), &act(100), None)
+        .await
+        .unwrap();
     s.set_thread(plan.id, ChannelId(77)).await.unwrap();
     for ok in [
         here,
@@ -530,7 +553,7 @@ async fn a_plan_started_by_hand_takes_the_channels_conversation_and_grows_with_m
     assert!(plan.questions.iter().any(|q| q.pack_id == "payments"));
 
     // /plan more adds the next best ones, numbered after the others, never twice.
-    let (grown, added) = s.more(plan.id, 3).await.unwrap();
+    let (grown, added) = s.more(&plan, 3).await.unwrap();
     assert_eq!(added.len(), 3);
     assert_eq!(grown.questions.len(), n + 3);
     let numbers: Vec<u32> = added.iter().map(|q| q.number).collect();
@@ -569,6 +592,6 @@ async fn a_plan_started_by_hand_takes_the_channels_conversation_and_grows_with_m
         )
         .await
         .unwrap();
-    let e = s.more(all.id, 5).await.unwrap_err();
+    let e = s.more(&all, 5).await.unwrap_err();
     assert!(e.to_string().contains("no more questions"), "{e}");
 }

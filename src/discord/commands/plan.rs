@@ -92,7 +92,7 @@ async fn more(
     let svc = &ctx.data().service;
     let r = async {
         let plan = svc.plan_in(channel(ctx.channel_id())).await?;
-        let (plan, added) = svc.more(plan.id, count.unwrap_or(5) as usize).await?;
+        let (plan, added) = svc.more(&plan, count.unwrap_or(5) as usize).await?;
         let target = plan
             .thread
             .map_or(ctx.channel_id(), |t| sy::ChannelId::new(t.0));
