@@ -54,6 +54,7 @@ fn bench(c: &mut Criterion) {
             author_is_bot: false,
             at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 30, 0).unwrap(),
             text: t.clone(),
+            reply_to: None,
         })
         .collect();
     group.bench_function("detector_observe", |b| {

@@ -65,6 +65,26 @@ pub enum Command {
         /// List the N worst false positives and misses with their evidence.
         #[arg(long, value_name = "N")]
         errors: Option<usize>,
+        /// Score with this model file (as `plancheck train --out` writes it) instead of
+        /// the one compiled in.
+        #[arg(long, value_name = "MODEL.json")]
+        model: Option<PathBuf>,
+    },
+    /// Train the detection model from the shipped conversations and the issue corpus,
+    /// deterministically, into prompts/model.json (compiled in at the next build).
+    Train {
+        /// Folder of the design conversations; every batch*.jsonl in it is read.
+        #[arg(long, default_value = "prompts/training/design")]
+        design: PathBuf,
+        /// The GitHub issue corpus (read in place; only weights are written).
+        #[arg(long, default_value = "../shared/corpus/issues_train.jsonl")]
+        issues: PathBuf,
+        /// Where the model goes.
+        #[arg(long, default_value = "prompts/model.json")]
+        out: PathBuf,
+        /// Print 5-fold cross-validation figures instead of writing the model.
+        #[arg(long)]
+        cv: bool,
     },
     /// List question packs; with --check, only validate them.
     Packs {

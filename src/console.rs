@@ -139,6 +139,7 @@ impl<W: Write> Session<'_, W> {
             author_is_bot: false,
             at: Utc::now(),
             text,
+            reply_to: None,
         };
         if let Some(prompt) = self.service.observe(GUILD, &msg, false).await? {
             self.last_prompt = Some(prompt.id);

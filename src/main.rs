@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use plancheck::cli::{Cli, Command, ExportFormat, StatusArg};
 use plancheck::config::Config;
-use plancheck::detect::{self, CompiledCues, Detector, PackRanker};
+use plancheck::detect::{self, CompiledCues, Detector, ModelFile, PackRanker};
 use plancheck::export::Format;
 use plancheck::ids::{ChannelId, GuildId, PlanId};
 use plancheck::packs::PackSet;
@@ -95,12 +95,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             sweep,
             plot,
             errors,
+            model,
         } => {
             let name = file.display().to_string();
             let rows = eval::parse(&name, &read(&file)?)?;
             let packs = load_packs(&cfg)?;
             let settings = cfg.detector_defaults();
-            let mut detector = Detector::new(load_cues(&cfg)?, Arc::new(PackRanker::new(&packs)));
+            let cues = load_cues(&cfg)?;
+            let ranker = Arc::new(PackRanker::new(&packs));
+            let mut detector = match model {
+                Some(path) => {
+                    let file = ModelFile::parse(&path.display().to_string(), &read(&path)?)?;
+                    Detector::with_model(cues.clone(), ranker, Arc::new(file.compile(&cues)))
+                }
+                None => Detector::new(cues, ranker),
+            };
             let peaks = eval::peaks(&rows, &mut detector, &settings);
             let report = eval::report_at(&rows, &peaks, settings.threshold);
             if json {
@@ -145,6 +154,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         );
                     }
                 }
+            }
+        }
+        Command::Train {
+            design,
+            issues,
+            out,
+            cv,
+        } => {
+            use plancheck::eval::train;
+            let inputs = train::load(&design, &issues)?;
+            // The shipped cues and packs: the model is built for them.
+            let shipped = |e| anyhow::anyhow!("shipped prompts: {e:?}");
+            let cues = Arc::new(CompiledCues::shipped().map_err(shipped)?);
+            let ranker = Arc::new(PackRanker::new(&PackSet::shipped().map_err(shipped)?));
+            let options = train::Options::default();
+            if cv {
+                print!(
+                    "{}",
+                    train::cross_validate(&inputs, &cues, &ranker, &options)?.table()
+                );
+            } else {
+                let model = train::build(&inputs, &cues, &ranker, &options)?;
+                write_atomically(&out, &train::to_json(&model))?;
+                eprintln!("wrote {} ({} n-grams)", out.display(), model.ngrams.len());
             }
         }
         Command::Packs { check } => {

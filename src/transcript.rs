@@ -87,6 +87,7 @@ fn parse_dce(file: &str, src: &str) -> Result<Transcript, TranscriptError> {
                 author_is_bot: m.author.is_bot,
                 at: m.timestamp,
                 text: m.content,
+                reply_to: None,
             },
         ));
     }
@@ -138,6 +139,7 @@ fn parse_plain(src: &str) -> Transcript {
                         author_is_bot: false,
                         at: start + Duration::minutes(n),
                         text: text.to_string(),
+                        reply_to: None,
                     },
                 ));
             }
@@ -156,6 +158,7 @@ fn parse_plain(src: &str) -> Transcript {
                             author_is_bot: false,
                             at: start,
                             text: line.to_string(),
+                            reply_to: None,
                         },
                     ));
                 }

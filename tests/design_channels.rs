@@ -27,6 +27,7 @@ fn first_prompt(messages: &[String]) -> Option<Detection> {
             author_is_bot: false,
             at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 60, 0).unwrap(),
             text: text.clone(),
+            reply_to: None,
         };
         detector.observe(&msg, &settings)
     })
@@ -52,4 +53,78 @@ fn everyday_talk_never_gets_a_prompt() {
         })
         .collect();
     assert!(nags.is_empty(), "prompted during:\n{}", nags.join("\n"));
+}
+
+/// Feeds `(author, seconds after the first, text)` to one channel; returns the index of
+/// each message that prompted.
+fn prompts_at(said: &[(u64, i64, &str)]) -> Vec<usize> {
+    let packs = PackSet::shipped().unwrap();
+    let mut detector = Detector::new(
+        Arc::new(CompiledCues::shipped().unwrap()),
+        Arc::new(PackRanker::new(&packs)),
+    );
+    let settings = Settings::default();
+    said.iter()
+        .enumerate()
+        .filter_map(|(i, (author, secs, text))| {
+            let msg = ChatMessage {
+                id: MessageId(i as u64 + 1),
+                channel: ChannelId(1),
+                author: UserId(*author),
+                author_is_bot: false,
+                at: chrono::DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap(),
+                text: text.to_string(),
+                reply_to: None,
+            };
+            detector.observe(&msg, &settings).map(|_| i)
+        })
+        .collect()
+}
+
+const BUG_THREAD: [(u64, i64, &str); 4] = [
+    (
+        1,
+        0,
+        "checkout returns a 500 for some eu customers since this morning",
+    ),
+    (
+        2,
+        40,
+        "stack trace says NullPointerException in the tax lookup, region is null",
+    ),
+    (
+        1,
+        80,
+        "yeah the address service returned no region for those, I'll patch it",
+    ),
+    (3, 120, "fix is deployed, error rate back to normal"),
+];
+
+#[test]
+fn a_bug_thread_alone_gets_no_prompt() {
+    assert_eq!(prompts_at(&BUG_THREAD), Vec::<usize>::new());
+}
+
+#[test]
+fn a_proposal_right_after_a_bug_thread_gets_its_prompt_at_the_proposal() {
+    let mut said = BUG_THREAD.to_vec();
+    said.extend([
+        (
+            2,
+            160,
+            "separate thing: sales keeps asking for invoices in the customer's own currency",
+        ),
+        (
+            3,
+            190,
+            "do we convert at checkout and store the rate on the order, or convert when we render the invoice?",
+        ),
+        (2, 220, "store it on the order, rates change and invoices must not"),
+    ]);
+    let got = prompts_at(&said);
+    assert!(
+        got.first().is_some_and(|&i| i >= BUG_THREAD.len()),
+        "prompted at {got:?}; the proposal starts at {}",
+        BUG_THREAD.len()
+    );
 }

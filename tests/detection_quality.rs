@@ -27,16 +27,119 @@ fn dev_corpus_figures_stay_above_their_floors() {
     let report = eval::report_at(&rows, &peaks, settings.threshold);
     let chat = report.sources["frminer_chat"];
     let forum = report.sources["tizard_forum"];
-    assert!(chat.f1 >= 0.45, "frminer_chat F1 fell to {:.3}", chat.f1);
+    // Learned model (issue 9), never trained on this corpus: frminer_chat F1 0.189
+    // (P 0.245), tizard_forum F1 0.542 (P 1.00) at the default threshold; below the
+    // hand-tuned cues' 0.467 / 0.814, which were fitted to these rows (see the README).
+    // Floors a little under the figures reached.
+    assert!(chat.f1 >= 0.17, "frminer_chat F1 fell to {:.3}", chat.f1);
     assert!(
-        chat.precision >= 0.47,
+        chat.precision >= 0.21,
         "frminer_chat precision fell to {:.3}",
         chat.precision
     );
-    assert!(forum.f1 >= 0.80, "tizard_forum F1 fell to {:.3}", forum.f1);
+    assert!(forum.f1 >= 0.50, "tizard_forum F1 fell to {:.3}", forum.f1);
     assert!(
-        forum.precision >= 0.95,
+        forum.precision >= 0.90,
         "tizard_forum precision fell to {:.3}",
         forum.precision
     );
+}
+
+/// The shipped `prompts/model.json` is what `plancheck train` makes of the shipped inputs:
+/// this retrains (a few seconds) and compares every weight, within 2e-4 (the file rounds
+/// weights to 1e-4; the same inputs and seed give the same fit). Needs
+/// `../shared/corpus/issues_train.jsonl` (or `PLANCHECK_ISSUES_TRAIN`); it never skips.
+#[test]
+fn the_shipped_model_is_what_train_produces() {
+    use plancheck::detect::ModelFile;
+    use plancheck::eval::train;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let issues = std::env::var("PLANCHECK_ISSUES_TRAIN")
+        .unwrap_or_else(|_| format!("{root}/../shared/corpus/issues_train.jsonl"));
+    let inputs = train::load(
+        std::path::Path::new(&format!("{root}/prompts/training/design")),
+        std::path::Path::new(&issues),
+    )
+    .unwrap_or_else(|e| panic!("{e}; the issue corpus must sit beside the repository"));
+    let packs = PackSet::shipped().unwrap();
+    let trained = train::build(
+        &inputs,
+        &CompiledCues::shipped().unwrap(),
+        &PackRanker::new(&packs),
+        &train::Options::default(),
+    )
+    .unwrap();
+    let shipped = ModelFile::shipped();
+    assert_eq!(
+        shipped.trained_on, trained.trained_on,
+        "the inputs changed since the model was trained: run `plancheck train`"
+    );
+    let close = |a: f32, b: f32| (a - b).abs() <= 2e-4;
+    for (name, a, b) in [
+        ("offset", shipped.offset, trained.offset),
+        ("bias", shipped.bias, trained.bias),
+        ("per_message", shipped.per_message, trained.per_message),
+        (
+            "weighs_approaches",
+            shipped.weighs_approaches,
+            trained.weighs_approaches,
+        ),
+        ("cue_score", shipped.cue_score, trained.cue_score),
+    ] {
+        assert!(close(a, b), "{name}: shipped {a}, trained {b}");
+    }
+    for (name, a, b) in [
+        ("participants", &shipped.participants, &trained.participants),
+        ("messages", &shipped.messages, &trained.messages),
+        ("vocab", &shipped.vocab, &trained.vocab),
+        ("families", &shipped.families, &trained.families),
+        ("ngrams", &shipped.ngrams, &trained.ngrams),
+    ] {
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{name}: different features; run `plancheck train`"
+        );
+        for (k, w) in a {
+            assert!(
+                close(*w, b[k]),
+                "{name} {k:?}: shipped {w}, trained {}",
+                b[k]
+            );
+        }
+    }
+}
+
+/// Cross-validated figures of the training recipe on the shipped conversations and the
+/// issue corpus (each fold scored by a model that never saw it): the floors sit a little
+/// under what `plancheck train --cv` prints at the default threshold (design recall 0.807,
+/// false prompts 3.3 %; community chat recall 0.629, false prompts 3.6 %; issues F1 0.32).
+#[test]
+fn cross_validated_figures_stay_above_their_floors() {
+    use plancheck::eval::train;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let issues = std::env::var("PLANCHECK_ISSUES_TRAIN")
+        .unwrap_or_else(|_| format!("{root}/../shared/corpus/issues_train.jsonl"));
+    let inputs = train::load(
+        std::path::Path::new(&format!("{root}/prompts/training/design")),
+        std::path::Path::new(&issues),
+    )
+    .unwrap_or_else(|e| panic!("{e}; the issue corpus must sit beside the repository"));
+    let packs = PackSet::shipped().unwrap();
+    let cv = train::cross_validate(
+        &inputs,
+        &Arc::new(CompiledCues::shipped().unwrap()),
+        &Arc::new(PackRanker::new(&packs)),
+        &train::Options::default(),
+    )
+    .unwrap();
+    let at = cv
+        .at(Settings::default().threshold)
+        .expect("a row at the default");
+    let table = cv.table();
+    assert!(at.design_recall >= 0.78, "{table}");
+    assert!(at.design_false_prompts <= 0.05, "{table}");
+    assert!(at.chat_recall >= 0.58, "{table}");
+    assert!(at.chat_false_prompts <= 0.06, "{table}");
+    assert!(at.issues.f1 >= 0.29, "{table}");
 }

@@ -49,8 +49,14 @@ fn a_prompt_ranks_packs_over_the_whole_window_not_just_the_last_message() {
         Arc::new(CompiledCues::shipped().unwrap()),
         Arc::new(PackRanker::new(&packs)),
     );
+    // Only the last message may prompt: the earlier ones are heard at a threshold no
+    // conversation reaches.
+    let quiet = Settings {
+        threshold: 1000.0,
+        ..Settings::default()
+    };
     let settings = Settings {
-        threshold: 6.0,
+        threshold: 0.0,
         ..Settings::default()
     };
     let lines = [
@@ -68,8 +74,11 @@ fn a_prompt_ranks_packs_over_the_whole_window_not_just_the_last_message() {
             author_is_bot: false,
             at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 60, 0).unwrap(),
             text: text.to_string(),
+            reply_to: None,
         };
-        detection = detection.or(detector.observe(&msg, &settings));
+        let last = i == lines.len() - 1;
+        detection = detector.observe(&msg, if last { &settings } else { &quiet });
+        assert_eq!(detection.is_some(), last, "message {i}");
     }
     let d = detection.expect("the discussion prompts");
     assert_eq!(d.packs[0].id, "payments");

@@ -315,6 +315,7 @@ proptest! {
                 author_is_bot: m.bot,
                 at: at(minute),
                 text: m.text.clone(),
+                reply_to: None,
             };
             if let Some(det) = d.observe(&msg, &s) {
                 prop_assert!(!msg.author_is_bot);
@@ -345,13 +346,31 @@ proptest! {
     fn the_evidence_for_a_message_quotes_what_it_says(text in message_text(), opener in any::<bool>()) {
         let d = detector();
         let prose = normalize::prose(&text);
-        let score = d.score_text(&prose, opener);
-        prop_assert!(score.score <= score.intent);
-        for e in d.evidence(&prose, &score) {
-            prop_assert!(e.weight > 0.0 && e.weight.is_finite());
-            prop_assert!(prose.contains(&e.matched), "{:?} not in {prose:?}", e.matched);
+        prop_assert!(d.message_score(&prose, opener).is_finite());
+        for e in d.evidence(&prose, opener, 0) {
+            prop_assert!(e.weight != 0.0 && e.weight.is_finite());
+            prop_assert_eq!(e.polarity == plancheck::detect::Polarity::Intent, e.weight > 0.0);
+            quoted(&prose, &e)?;
         }
     }
+}
+
+/// Evidence quotes the message: its words as written (design vocabulary: each cue word,
+/// lowercased).
+fn quoted(prose: &str, e: &plancheck::detect::Evidence) -> Result<(), TestCaseError> {
+    if e.family == "design_vocabulary" {
+        let lower = prose.to_lowercase();
+        for part in e.matched.split(", ") {
+            prop_assert!(lower.contains(part), "{part:?} not in {prose:?}");
+        }
+    } else {
+        prop_assert!(
+            prose.contains(&e.matched),
+            "{:?} not in {prose:?}",
+            e.matched
+        );
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -663,10 +682,9 @@ fn check_cues(src: &str, probe: &str) -> Result<(), TestCaseError> {
         Ok(cues) => {
             let d = Detector::new(Arc::new(cues), RANKER.clone());
             let prose = normalize::prose(probe);
-            let score = d.score_text(&prose, true);
-            prop_assert!(score.score <= score.intent);
-            for e in d.evidence(&prose, &score) {
-                prop_assert!(prose.contains(&e.matched));
+            prop_assert!(d.message_score(&prose, true).is_finite());
+            for e in d.evidence(&prose, true, 0) {
+                quoted(&prose, &e)?;
             }
         }
         Err(errors) => {

@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
                     author_is_bot: false,
                     at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 60, 0).unwrap(),
                     text: line.to_string(),
+                    reply_to: None,
                 };
                 let _ = d.observe(&msg, &settings);
             }

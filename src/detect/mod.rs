@@ -1,16 +1,22 @@
 //! Feature-discussion detection: pure, deterministic, no I/O.
 //!
-//! A message is scored by cue families (`prompts/detection.toml`): intent cues add,
-//! cues of other talk subtract. A per-channel window adds up recent positive scores so
-//! that a discussion spread over several messages is spotted, once: after a prompt the
+//! A learned linear model (`prompts/model.json`, see [`model`]) scores conversations:
+//! each message's contribution (word n-grams, the cue families of
+//! `prompts/detection.toml`, design vocabulary, "X or Y?") is computed once when it
+//! arrives; a channel keeps its recent messages, splits them into conversations (time
+//! gaps, replies) and scores the best suffix of the latest message's conversation, so an
+//! earlier bug thread cannot veto a new proposal. A prompt fires once: after it the
 //! channel stays quiet for a cooldown.
 
 pub mod cues;
+pub mod features;
+pub mod model;
 pub mod normalize;
 pub mod rank;
 pub mod title;
 
 pub use cues::{CompiledCues, Polarity};
+pub use model::{Model, ModelFile};
 pub use rank::{PackMatch, PackRanker};
 
 use crate::ids::{ChannelId, MessageId, UserId};
@@ -28,6 +34,9 @@ pub struct ChatMessage {
     pub author_is_bot: bool,
     pub at: DateTime<Utc>,
     pub text: String,
+    /// The message this one replies to (Discord's `message_reference`), if any: it joins
+    /// that message's conversation.
+    pub reply_to: Option<MessageId>,
 }
 
 /// Tunables; the service fills them from config and per-server settings.
@@ -59,7 +68,9 @@ impl Default for Settings {
 
 pub const DEFAULT_THRESHOLD: f32 = 1.5;
 
-/// Why a message scored: one cue that matched, and the words it matched.
+/// Why a message scored: a model feature that fired, its weight, and the words behind it.
+/// `family` is a cue family, `words` (an n-gram), `design_vocabulary` or
+/// `weighs_approaches`; `polarity` is `intent` when the weight speaks for a feature.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     pub family: String,
@@ -89,14 +100,26 @@ pub struct Detection {
 
 impl Detection {
     /// The words that made this a feature discussion, as people wrote them: distinct
-    /// phrases matched by feature cues, at most `max`, in the order they were said.
+    /// phrases with positive weight, strongest first, at most `max`.
     pub fn reasons(&self, max: usize) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for e in self
+        // Phrases a person would recognise come first: the cues' phrases, an "X or Y?"
+        // question, then word pairs and content words, then the design vocabulary. Single
+        // function words ("would", "a") weigh something but explain nothing.
+        let tier = |e: &Evidence| match e.family.as_str() {
+            "words" => 2,
+            "weighs_approaches" => 1,
+            "design_vocabulary" => 3,
+            _ => 0,
+        };
+        let mut positive: Vec<&Evidence> = self
             .evidence
             .iter()
-            .filter(|e| e.polarity == Polarity::Intent)
-        {
+            .filter(|e| e.polarity == Polarity::Intent && e.weight > 0.0)
+            .filter(|e| e.family != "words" || features::is_telling(&e.matched))
+            .collect();
+        positive.sort_by(|a, b| tier(a).cmp(&tier(b)).then(b.weight.total_cmp(&a.weight)));
+        let mut out: Vec<String> = Vec::new();
+        for e in positive {
             let phrase = e.matched.trim();
             if !phrase.is_empty()
                 && !out.iter().any(|o| o.eq_ignore_ascii_case(phrase))
@@ -109,17 +132,7 @@ impl Detection {
     }
 }
 
-/// A single message's score and the cues behind it: for each family that matched, its
-/// strongest cue `(index, weight)`. Where they matched is looked up only when a prompt
-/// is built ([`Detector::evidence`]), which keeps scoring free of per-cue searches.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageScore {
-    pub score: f32,
-    pub intent: f32,
-    pub hits: Vec<(usize, f32)>,
-}
-
-/// More families than this are refused at load time (scoring keeps them on the stack).
+/// More families than this are refused at load time (a message's families are a bitmask).
 pub const MAX_FAMILIES: usize = 64;
 
 #[derive(Debug, Clone)]
@@ -128,7 +141,14 @@ struct Entry {
     author: UserId,
     at: DateTime<Utc>,
     text: String,
-    score: MessageScore,
+    /// Whether it opened its conversation (for `opener_only` cues).
+    opener: bool,
+    /// What the message adds to its conversation's score (with `per_message`).
+    contrib: f32,
+    /// Its own evidence (n-grams and signals, without `per_message`).
+    own: f32,
+    /// Its conversation within the channel.
+    conversation: u64,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -137,6 +157,8 @@ struct ChannelState {
     quiet_until: Option<DateTime<Utc>>,
     /// What was said after the channel's last prompt.
     after_prompt: Option<AfterPrompt>,
+    /// The next conversation number.
+    next_conversation: u64,
 }
 
 /// The discussion goes on after a prompt; when its checklist starts, packs that fit what
@@ -189,60 +211,124 @@ impl Hasher for IdHasher {
 
 type ChannelMap = HashMap<ChannelId, ChannelState, BuildHasherDefault<IdHasher>>;
 
-/// A message opens a conversation when fewer than this many messages precede it in the
-/// channel's window: cues marked `opener_only` count only there. "Is there a way to …?"
-/// asking for a capability starts a conversation; deep in a help thread it is a follow-up.
+/// A message opens a conversation when fewer than this many messages of its conversation
+/// precede it in the channel's window: cues marked `opener_only` count only there. "Is
+/// there a way to …?" asking for a capability starts a conversation; deep in a help
+/// thread it is a follow-up.
 pub const OPENER_MESSAGES: usize = 2;
 
-/// A message names the topic (for the title) when its feature cues are at least this strong.
-const TITLE_MIN_INTENT: f32 = 1.5;
+/// A silence longer than this starts a new conversation (unless the message replies to
+/// one in the window).
+pub const CONVERSATION_GAP_MINUTES: i64 = 10;
 
-/// Most a single message can add to the window; one enthusiastic line is not a discussion.
-const MESSAGE_CAP: f32 = 4.0;
-/// Least a single message can take away; one stack trace does not erase a discussion.
-const MESSAGE_FLOOR: f32 = -1.0;
+/// A message names the topic (for the title) when its own evidence is at least this strong.
+const TITLE_MIN_OWN: f32 = 1.0;
+
+/// N-grams listed as evidence per message, for and against.
+const EVIDENCE_WORDS: usize = 4;
 
 /// Scores messages and keeps each channel's window. Cheap to clone the compiled parts.
 #[derive(Debug, Clone)]
 pub struct Detector {
     cues: std::sync::Arc<CompiledCues>,
     ranker: std::sync::Arc<PackRanker>,
+    model: std::sync::Arc<Model>,
     channels: ChannelMap,
+    words: Vec<features::Word>,
+    ngrams: Vec<(u64, usize, usize)>,
+    seen: Vec<u64>,
+}
+
+/// The best-scoring stretch of a conversation that ends at the latest message.
+#[derive(Debug, Clone, Copy)]
+struct Best {
+    score: f32,
+    /// Index in the channel's entries of its first message.
+    start: usize,
 }
 
 impl Detector {
+    /// A detector with the shipped model (`prompts/model.json`).
     pub fn new(cues: std::sync::Arc<CompiledCues>, ranker: std::sync::Arc<PackRanker>) -> Detector {
+        let model = std::sync::Arc::new(ModelFile::shipped_model(&cues));
+        Detector::with_model(cues, ranker, model)
+    }
+
+    /// A detector with a given model (training and cross-validation).
+    pub fn with_model(
+        cues: std::sync::Arc<CompiledCues>,
+        ranker: std::sync::Arc<PackRanker>,
+        model: std::sync::Arc<Model>,
+    ) -> Detector {
         Detector {
             cues,
             ranker,
+            model,
             channels: ChannelMap::default(),
+            words: Vec::new(),
+            ngrams: Vec::new(),
+            seen: Vec::new(),
         }
     }
 
-    /// Scores one text (already reduced to prose); `opener` when it opens a conversation
-    /// (see [`OPENER_MESSAGES`]).
-    pub fn score_text(&self, prose: &str, opener: bool) -> MessageScore {
-        score_prose(&self.cues, prose, opener)
+    pub fn model(&self) -> &Model {
+        &self.model
     }
 
-    /// The cues behind `score` (of `prose`), with the words each matched.
-    pub fn evidence(&self, prose: &str, score: &MessageScore) -> Vec<Evidence> {
-        evidence_of(&self.cues, prose, score, 0)
+    /// A message's own evidence (n-grams and signals, without `per_message`): positive
+    /// when it speaks for a feature discussion. `opener` when it opens a conversation.
+    pub fn message_score(&self, prose: &str, opener: bool) -> f32 {
+        let (mut words, mut grams, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+        features::ngrams(prose, &mut words, &mut grams);
+        let scale = features::dedup_ngrams(&mut grams, &mut seen);
+        let mut sum: f32 = scale
+            * grams
+                .iter()
+                .map(|(h, _, _)| self.model.ngram(*h))
+                .sum::<f32>();
+        let signals = features::signals(&self.cues, &self.ranker, prose, opener);
+        sum += self.model.signals(&signals);
+        sum
+    }
+
+    /// Why a message scored as it did: cue families, design vocabulary, "X or Y?" and the
+    /// strongest n-grams for and against, with the words as written.
+    pub fn evidence(&self, prose: &str, opener: bool, message: usize) -> Vec<Evidence> {
+        evidence_of(
+            &self.cues,
+            &self.ranker,
+            &self.model,
+            prose,
+            opener,
+            message,
+        )
     }
 
     /// Feeds one message; returns a detection when the channel's discussion crosses the
     /// threshold and the channel is not cooling down. A message seen before (same id) is
     /// ignored, so a replayed event changes nothing.
     pub fn observe(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<Detection> {
-        let total = self.admit(msg, settings)?;
-        if total < settings.threshold {
+        let best = self.admit(msg, settings)?;
+        if best.score < settings.threshold {
             return None;
         }
         let state = self
             .channels
+            .get(&msg.channel)
+            .expect("admit keeps the channel");
+        let detection = build_detection(
+            &self.cues,
+            &self.ranker,
+            &self.model,
+            state,
+            msg,
+            best,
+            settings,
+        );
+        let state = self
+            .channels
             .get_mut(&msg.channel)
             .expect("admit keeps the channel");
-        let detection = build_detection(&self.cues, &self.ranker, state, msg, total, settings);
         state.quiet_until = Some(
             msg.at
                 .checked_add_signed(minutes(settings.cooldown_minutes))
@@ -258,16 +344,16 @@ impl Detector {
         Some(detection)
     }
 
-    /// Feeds one message like [`Detector::observe`] but never prompts: returns the window
-    /// score the message would be judged by (None when it could not prompt at all). Used by
+    /// Feeds one message like [`Detector::observe`] but never prompts: returns the score
+    /// the message would be judged by (None when it could not prompt at all). Used by
     /// evaluation to sweep thresholds in one pass.
     pub fn window_score(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<f32> {
-        self.admit(msg, settings)
+        self.admit(msg, settings).map(|b| b.score)
     }
 
-    /// Adds a message to its channel's window; returns the window score when the message
-    /// itself carries intent and the channel is not cooling down.
-    fn admit(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<f32> {
+    /// Adds a message to its channel's window; returns the best score of its conversation
+    /// when the message itself carries positive evidence and the channel is not cooling down.
+    fn admit(&mut self, msg: &ChatMessage, settings: &Settings) -> Option<Best> {
         if msg.author_is_bot {
             return None;
         }
@@ -287,29 +373,59 @@ impl Detector {
         if let Some(after) = state.after_prompt.as_mut() {
             after.hear(msg, &prose, window);
         }
-        let opener = state.entries.len() < OPENER_MESSAGES;
-        let score = score_prose(&self.cues, &prose, opener);
-        let positive = score.intent > 0.0;
+        // Its conversation: the one it replies to, else the previous message's unless a
+        // long silence came between.
+        let replied = msg
+            .reply_to
+            .and_then(|r| state.entries.iter().find(|e| e.id == r))
+            .map(|e| e.conversation);
+        let conversation = replied.unwrap_or_else(|| match state.entries.back() {
+            Some(last) if msg.at - last.at <= Duration::minutes(CONVERSATION_GAP_MINUTES) => {
+                last.conversation
+            }
+            _ => {
+                state.next_conversation += 1;
+                state.next_conversation
+            }
+        });
+        let opener = state
+            .entries
+            .iter()
+            .filter(|e| e.conversation == conversation)
+            .count()
+            < OPENER_MESSAGES;
+        let model = &self.model;
+        self.ngrams.clear();
+        features::ngrams(&prose, &mut self.words, &mut self.ngrams);
+        let scale = features::dedup_ngrams(&mut self.ngrams, &mut self.seen);
+        let mut own: f32 = scale
+            * self
+                .ngrams
+                .iter()
+                .map(|(h, _, _)| model.ngram(*h))
+                .sum::<f32>();
+        let signals = features::signals(&self.cues, &self.ranker, &prose, opener);
+        own += model.signals(&signals);
         state.entries.push_back(Entry {
             id: msg.id,
             author: msg.author,
             at: msg.at,
             text: prose,
-            score,
+            opener,
+            contrib: own + model.per_message,
+            own,
+            conversation,
         });
         while state.entries.len() > settings.window_messages.max(1) {
             state.entries.pop_front();
         }
-        if !positive || state.quiet_until.is_some_and(|until| msg.at < until) {
+        if (own <= 0.0 && signals.cue_score <= 0.0)
+            || state.quiet_until.is_some_and(|until| msg.at < until)
+        {
             return None;
         }
-        Some(
-            state
-                .entries
-                .iter()
-                .map(|e| e.score.score.clamp(MESSAGE_FLOOR, MESSAGE_CAP))
-                .sum(),
-        )
+        let best = best_suffix(model, &state.entries, conversation);
+        Some(best)
     }
 
     /// Packs that fit what `channel` said after the prompt tipped by `prompt` (within the
@@ -388,39 +504,72 @@ fn minutes(m: i64) -> Duration {
     Duration::try_minutes(m.max(0)).unwrap_or(Duration::MAX)
 }
 
+/// The best score over the stretches of `conversation` that end at the latest entry
+/// (the latest message's conversation, from any of its messages to the latest).
+fn best_suffix(model: &Model, entries: &VecDeque<Entry>, conversation: u64) -> Best {
+    let mut best = Best {
+        score: f32::NEG_INFINITY,
+        start: entries.len() - 1,
+    };
+    let mut sum = 0.0;
+    let mut count = 0;
+    let mut people: Vec<UserId> = Vec::new();
+    for (i, e) in entries.iter().enumerate().rev() {
+        if e.conversation != conversation {
+            continue;
+        }
+        sum += e.contrib;
+        count += 1;
+        if !people.contains(&e.author) {
+            people.push(e.author);
+        }
+        let score = model.conversation(sum, people.len(), count);
+        if score > best.score {
+            best = Best { score, start: i };
+        }
+    }
+    best
+}
+
 fn build_detection(
     cues: &CompiledCues,
     ranker: &PackRanker,
+    model: &Model,
     state: &ChannelState,
     msg: &ChatMessage,
-    total: f32,
+    best: Best,
     settings: &Settings,
 ) -> Detection {
-    let mut evidence = Vec::new();
-    for (i, e) in state.entries.iter().enumerate() {
-        evidence.extend(evidence_of(cues, &e.text, &e.score, i));
-    }
-    // The topic is usually named by the first real proposal; fall back to the strongest.
-    let title = state
+    let conversation = state.entries.back().expect("admit keeps it").conversation;
+    let entries: Vec<&Entry> = state
         .entries
         .iter()
-        .filter(|e| e.score.intent >= TITLE_MIN_INTENT)
-        .map(|e| title::guess(&e.text, cue_end(cues, &e.text, &e.score)))
+        .skip(best.start)
+        .filter(|e| e.conversation == conversation)
+        .collect();
+    let mut evidence = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        evidence.extend(evidence_of(cues, ranker, model, &e.text, e.opener, i));
+    }
+    // The topic is usually named by the first real proposal; fall back to the strongest.
+    let title = entries
+        .iter()
+        .filter(|e| e.own >= TITLE_MIN_OWN)
+        .map(|e| title::guess(&e.text, cue_end(cues, &e.text, e.opener)))
         .find(|t| t.split_whitespace().count() >= 3)
         .unwrap_or_else(|| {
-            let best = state
-                .entries
+            let top = entries
                 .iter()
-                .max_by(|a, b| a.score.intent.total_cmp(&b.score.intent))
-                .expect("window holds the current message");
-            title::guess(&best.text, cue_end(cues, &best.text, &best.score))
+                .max_by(|a, b| a.own.total_cmp(&b.own))
+                .expect("the conversation holds the current message");
+            title::guess(&top.text, cue_end(cues, &top.text, top.opener))
         });
     let packs = ranker.rank(
-        state.entries.iter().map(|e| e.text.as_str()),
+        entries.iter().map(|e| e.text.as_str()),
         &settings.disabled_packs,
     );
     let mut participants: Vec<UserId> = Vec::new();
-    for e in &state.entries {
+    for e in &entries {
         if !participants.contains(&e.author) {
             participants.push(e.author);
         }
@@ -429,7 +578,7 @@ fn build_detection(
         channel: msg.channel,
         message_id: msg.id,
         at: msg.at,
-        score: total,
+        score: best.score,
         threshold: settings.threshold,
         evidence,
         packs,
@@ -438,85 +587,133 @@ fn build_detection(
     }
 }
 
-/// Scores prose: each family counts once, with its strongest matching cue. Cues marked
-/// `opener_only` count only when `opener` (the message opens a conversation).
-pub fn score_prose(cues: &CompiledCues, prose: &str, opener: bool) -> MessageScore {
-    let none = MessageScore {
-        score: 0.0,
-        intent: 0.0,
-        hits: Vec::new(),
-    };
-    // Most chat matches no cue: `is_match` can stop at the first hit, `matches` cannot.
-    if !cues.set.is_match(prose) {
-        return none;
-    }
-    let matches = cues.set.matches(prose);
-    let mut best: [Option<(usize, f32)>; MAX_FAMILIES] = [None; MAX_FAMILIES];
-    for idx in matches.iter() {
-        let m = &cues.meta[idx];
-        if m.opener_only && !opener {
-            continue;
-        }
-        let slot = &mut best[m.family_index];
-        if slot.is_none_or(|(_, w)| m.weight > w) {
-            *slot = Some((idx, m.weight));
-        }
-    }
-    let mut intent = 0.0;
-    let mut other = 0.0;
-    let mut cancel = 0.0;
-    let mut hits = Vec::new();
-    for (idx, weight) in best.into_iter().take(cues.families.len()).flatten() {
-        let m = &cues.meta[idx];
-        match m.polarity {
-            Polarity::Intent => intent += weight,
-            Polarity::Other if m.cancel_only => cancel += weight,
-            Polarity::Other => other += weight,
-        }
-        hits.push((idx, weight));
-    }
-    MessageScore {
-        score: intent - other - f32::min(cancel, intent),
-        intent,
-        hits,
-    }
-}
-
-/// The cues behind a message's score, with the words each matched.
+/// Why `prose` scored as it did (see [`Detector::evidence`]).
 pub fn evidence_of(
     cues: &CompiledCues,
+    ranker: &PackRanker,
+    model: &Model,
     prose: &str,
-    score: &MessageScore,
+    opener: bool,
     message: usize,
 ) -> Vec<Evidence> {
-    score
-        .hits
-        .iter()
-        .map(|&(idx, weight)| {
-            let m = &cues.meta[idx];
-            Evidence {
-                family: m.family.clone(),
-                polarity: m.polarity,
+    let mut out = Vec::new();
+    let polarity = |w: f32| {
+        if w > 0.0 {
+            Polarity::Intent
+        } else {
+            Polarity::Other
+        }
+    };
+    // Cue families: the strongest cue of each family that fired, where it matched.
+    for (family, idx) in strongest_cues(cues, prose, opener) {
+        // What the family adds: its own weight, and its cue's share of the cues' score.
+        let m = &cues.meta[idx];
+        let signed = match m.polarity {
+            Polarity::Intent => m.weight,
+            Polarity::Other => -m.weight,
+        };
+        let weight = model.family(family) + model.cue_weight() * signed;
+        if weight != 0.0 {
+            out.push(Evidence {
+                family: cues.families[family].0.clone(),
+                polarity: polarity(weight),
                 weight,
                 matched: cues.regexes[idx]
                     .find(prose)
                     .map(|f| f.as_str().to_string())
                     .unwrap_or_default(),
                 message,
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    let (any, many) = model.vocab_weights();
+    let vocab = ranker.cue_words(prose);
+    if !vocab.is_empty() {
+        let weight = any
+            + if vocab.len() >= model::VOCAB_MANY {
+                many
+            } else {
+                0.0
+            };
+        if weight != 0.0 {
+            out.push(Evidence {
+                family: "design_vocabulary".into(),
+                polarity: polarity(weight),
+                weight,
+                matched: vocab.join(", "),
+                message,
+            });
+        }
+    }
+    if let Some(q) = features::approach_question(prose) {
+        let weight = model.weighs_weight();
+        if weight != 0.0 {
+            out.push(Evidence {
+                family: "weighs_approaches".into(),
+                polarity: polarity(weight),
+                weight,
+                matched: q.trim().to_string(),
+                message,
+            });
+        }
+    }
+    // The n-grams that weigh most, for and against, without overlaps.
+    let mut words = Vec::new();
+    let mut grams = Vec::new();
+    features::ngrams(prose, &mut words, &mut grams);
+    let scale = features::dedup_ngrams(&mut grams, &mut Vec::new());
+    let mut weighted: Vec<(f32, usize, usize)> = grams
+        .iter()
+        .map(|&(h, s, e)| (scale * model.ngram(h), s, e))
+        .filter(|(w, _, _)| w.abs() >= 0.02)
+        .collect();
+    weighted.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let (mut plus, mut minus) = (0, 0);
+    for (w, s, e) in weighted {
+        let count = if w > 0.0 { &mut plus } else { &mut minus };
+        if *count >= EVIDENCE_WORDS || taken.iter().any(|&(ts, te)| s < te && ts < e) {
+            continue;
+        }
+        *count += 1;
+        taken.push((s, e));
+        out.push(Evidence {
+            family: "words".into(),
+            polarity: polarity(w),
+            weight: w,
+            matched: prose[s..e].to_string(),
+            message,
+        });
+    }
+    out
+}
+
+/// For each cue family that fires in `prose`, its strongest cue: `(family, cue index)`.
+fn strongest_cues(cues: &CompiledCues, prose: &str, opener: bool) -> Vec<(usize, usize)> {
+    let mut best: Vec<(usize, usize)> = Vec::new();
+    for idx in cues.set.matches(prose).iter() {
+        let m = &cues.meta[idx];
+        if m.opener_only && !opener {
+            continue;
+        }
+        match best.iter_mut().find(|(f, _)| *f == m.family_index) {
+            Some(slot) if cues.meta[slot.1].weight < m.weight => slot.1 = idx,
+            Some(_) => {}
+            None => best.push((m.family_index, idx)),
+        }
+    }
+    best
 }
 
 /// Where the strongest feature cue of a message ends (the title starts after it).
-fn cue_end(cues: &CompiledCues, prose: &str, score: &MessageScore) -> Option<usize> {
-    let (idx, _) = score
-        .hits
-        .iter()
-        .filter(|(i, _)| cues.meta[*i].polarity == Polarity::Intent)
-        .fold(None::<(usize, f32)>, |best, &(i, w)| match best {
-            Some((_, bw)) if bw >= w => best,
-            _ => Some((i, w)),
+fn cue_end(cues: &CompiledCues, prose: &str, opener: bool) -> Option<usize> {
+    let (_, idx) = strongest_cues(cues, prose, opener)
+        .into_iter()
+        .filter(|(f, _)| cues.families[*f].1 == Polarity::Intent)
+        // The strongest; among equals, the first family.
+        .fold(None::<(usize, usize)>, |best, (f, i)| match best {
+            Some((_, b)) if cues.meta[b].weight >= cues.meta[i].weight => best,
+            _ => Some((f, i)),
         })?;
     cues.regexes[idx].find(prose).map(|f| f.end())
 }

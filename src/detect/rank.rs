@@ -62,6 +62,29 @@ impl PackRanker {
         }
     }
 
+    /// How many pack cues match `text` (design vocabulary, a detection feature).
+    pub fn cue_hits(&self, text: &str) -> usize {
+        if !self.set.is_match(text) {
+            return 0;
+        }
+        self.set.matches(text).iter().count()
+    }
+
+    /// The words of `text` that pack cues matched (lowercase, distinct, at most five).
+    pub fn cue_words(&self, text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for idx in self.set.matches(text).iter() {
+            let (pi, _, ci) = self.owners[idx];
+            if let Some(m) = self.packs[pi].regexes[ci].find(text) {
+                let w = m.as_str().to_lowercase();
+                if !out.contains(&w) && out.len() < 5 {
+                    out.push(w);
+                }
+            }
+        }
+        out
+    }
+
     /// Ranks packs over the texts of a discussion. Each cue counts once per message, and a
     /// pack's score is the sum over messages. Core packs are always included; others when
     /// they reach [`MIN_PACK_SCORE`] and are not in `disabled`. Highest score first, core

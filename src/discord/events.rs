@@ -77,6 +77,11 @@ async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(
         author_is_bot: m.author.bot,
         at: *m.timestamp,
         text: m.content.clone(),
+        reply_to: m
+            .message_reference
+            .as_ref()
+            .and_then(|r| r.message_id)
+            .map(message),
     };
     let prompt = match data.service.observe(guild(g), &msg, true).await {
         Ok(Some(p)) => p,

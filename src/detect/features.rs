@@ -109,38 +109,112 @@ pub fn ngrams(prose: &str, scratch: &mut Vec<Word>, out: &mut Vec<(u64, usize, u
     }
 }
 
+/// Keeps the first occurrence of each n-gram (a message counts an n-gram once, as in
+/// training) and returns the scale every n-gram weight of the message is multiplied by:
+/// `1/sqrt(distinct n-grams)`, so a long message does not outvote a short one by length.
+pub fn dedup_ngrams(grams: &mut Vec<(u64, usize, usize)>, seen: &mut Vec<u64>) -> f32 {
+    seen.clear();
+    grams.retain(|&(h, _, _)| {
+        if seen.contains(&h) {
+            false
+        } else {
+            seen.push(h);
+            true
+        }
+    });
+    ngram_scale(grams.len())
+}
+
+/// `1/sqrt(n)` for `n` distinct n-grams (0 for none).
+pub fn ngram_scale(n: usize) -> f32 {
+    if n == 0 { 0.0 } else { 1.0 / (n as f32).sqrt() }
+}
+
+/// Words too common to explain anything on their own.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but",
+    "by", "can", "could", "did", "do", "does", "for", "from", "get", "got", "had", "has", "have",
+    "he", "her", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just",
+    "like", "me", "might", "more", "most", "my", "no", "not", "now", "of", "on", "one", "or",
+    "our", "out", "per", "should", "so", "some", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "this", "those", "to", "too", "up", "us", "very", "was",
+    "we", "we'd", "we'll", "were", "what", "when", "where", "which", "who", "why", "will", "with",
+    "would", "you", "your",
+];
+
+/// Whether an n-gram as written explains something to a reader: a pair of words not both
+/// function words, or a single word of four letters or more that is not one.
+pub fn is_telling(ngram: &str) -> bool {
+    let words: Vec<String> = ngram.split_whitespace().map(lower_word).collect();
+    let function = |w: &String| FUNCTION_WORDS.contains(&w.as_str()) || w == "0";
+    match words.as_slice() {
+        [w] => w.chars().count() >= 4 && !function(w),
+        [] => false,
+        many => !many.iter().all(function),
+    }
+}
+
 /// The features of one message besides its n-grams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Signals {
     /// Bit `i` set when cue family `i` (of [`CompiledCues`]) fired.
     pub families: u64,
+    /// The hand-written cues' verdict on the message: the strongest feature cue of each
+    /// family that fired, minus the strongest cue of each other-talk family, kept within
+    /// [`CUE_FLOOR`, `CUE_CAP`] (the score the cue-only detector added up).
+    pub cue_score: f32,
     /// How many pack cues matched (design vocabulary).
     pub vocab: usize,
     /// A question that weighs two approaches ("X or Y?").
     pub weighs: bool,
 }
 
-/// The cue families that fire in `prose` (each once); `opener_only` cues only when the
-/// message opens its conversation.
-pub fn families(cues: &CompiledCues, prose: &str, opener: bool) -> u64 {
+/// Most one message's cue score can be: one enthusiastic line is not a discussion.
+pub const CUE_CAP: f32 = 4.0;
+/// Least one message's cue score can be: one stack trace does not erase a discussion.
+pub const CUE_FLOOR: f32 = -1.0;
+
+/// The cue families that fire in `prose` (each once) and the cues' score (see
+/// [`Signals::cue_score`]); `opener_only` cues count only when the message opens its
+/// conversation.
+pub fn families(cues: &CompiledCues, prose: &str, opener: bool) -> (u64, f32) {
+    // Most chat matches no cue: `is_match` can stop at the first hit, `matches` cannot.
     if !cues.set.is_match(prose) {
-        return 0;
+        return (0, 0.0);
     }
     let mut bits = 0u64;
+    // The strongest cue of each family: (cue index, weight).
+    let mut best: [Option<(usize, f32)>; super::MAX_FAMILIES] = [None; super::MAX_FAMILIES];
     for idx in cues.set.matches(prose).iter() {
         let m = &cues.meta[idx];
         if m.opener_only && !opener {
             continue;
         }
         bits |= 1 << m.family_index;
+        let slot = &mut best[m.family_index];
+        if slot.is_none_or(|(_, w)| m.weight > w) {
+            *slot = Some((idx, m.weight));
+        }
     }
-    bits
+    let (mut intent, mut other, mut cancel) = (0.0, 0.0, 0.0);
+    for (idx, w) in best.into_iter().take(cues.families.len()).flatten() {
+        let m = &cues.meta[idx];
+        match m.polarity {
+            Polarity::Intent => intent += w,
+            Polarity::Other if m.cancel_only => cancel += w,
+            Polarity::Other => other += w,
+        }
+    }
+    let score: f32 = intent - other - f32::min(cancel, intent);
+    (bits, score.clamp(CUE_FLOOR, CUE_CAP))
 }
 
 /// The signals of one message.
 pub fn signals(cues: &CompiledCues, ranker: &PackRanker, prose: &str, opener: bool) -> Signals {
+    let (families, cue_score) = families(cues, prose, opener);
     Signals {
-        families: families(cues, prose, opener),
+        families,
+        cue_score,
         vocab: ranker.cue_hits(prose),
         weighs: weighs_approaches(prose),
     }
@@ -225,6 +299,17 @@ mod tests {
         ngrams("We should", &mut scratch, &mut out);
         assert_eq!(out[1].0, ngram_hash("we should"));
         assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn function_words_alone_do_not_explain_a_detection() {
+        assert!(!is_telling("would"));
+        assert!(!is_telling("would be"));
+        assert!(!is_telling("a"));
+        assert!(!is_telling("api"));
+        assert!(is_telling("tenant"));
+        assert!(is_telling("option to"));
+        assert!(is_telling("Webhooks"));
     }
 
     #[test]

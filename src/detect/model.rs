@@ -39,11 +39,17 @@ pub struct ModelFile {
     pub vocab: BTreeMap<String, f32>,
     /// The message asks "X or Y?".
     pub weighs_approaches: f32,
+    /// Times the hand-written cues' score of the message (`prompts/detection.toml`).
+    pub cue_score: f32,
     /// Cue families of `prompts/detection.toml` by name (a family fired in the message).
     pub families: BTreeMap<String, f32>,
     /// Lowercase words and word pairs (a pair is two words and one space).
     pub ngrams: BTreeMap<String, f32>,
 }
+
+/// The model file format this build reads (2: n-grams scaled by 1/sqrt(distinct n-grams
+/// per message, messages by 1/sqrt(messages per conversation)).
+pub const FORMAT: u32 = 2;
 
 pub const PARTICIPANT_BUCKETS: [&str; 3] = ["1", "2", "3+"];
 pub const MESSAGE_BUCKETS: [&str; 4] = ["1", "2", "3-4", "5+"];
@@ -93,6 +99,7 @@ pub struct Model {
     vocab_any: f32,
     vocab_many: f32,
     weighs: f32,
+    cue_score: f32,
     /// By the cue set's family index; families the model does not know weigh 0.
     families: Vec<f32>,
     ngrams: std::sync::Arc<NgramTable>,
@@ -117,10 +124,13 @@ impl ModelFile {
             file: file.into(),
             message: format!("not a model file: {e}"),
         })?;
-        if m.format != 1 {
+        if m.format != FORMAT {
             return Err(ModelError {
                 file: file.into(),
-                message: format!("model format {} (this build reads format 1)", m.format),
+                message: format!(
+                    "model format {} (this build reads format {FORMAT})",
+                    m.format
+                ),
             });
         }
         Ok(m)
@@ -163,6 +173,7 @@ impl ModelFile {
             vocab_any: bucket(&self.vocab, "any"),
             vocab_many: bucket(&self.vocab, "many"),
             weighs: self.weighs_approaches,
+            cue_score: self.cue_score,
             families: cues
                 .families
                 .iter()
@@ -202,15 +213,17 @@ impl Model {
         if s.weighs {
             sum += self.weighs;
         }
-        sum
+        sum + self.cue_score * s.cue_score
     }
 
     /// The score of a conversation whose messages' contributions (each including
-    /// `per_message`) add up to `sum`.
+    /// `per_message`) add up to `sum`: their sum over the square root of their count (so
+    /// a long conversation is judged by how its messages read, not by how many there
+    /// are), plus terms for participants and length.
     pub fn conversation(&self, sum: f32, participants: usize, messages: usize) -> f32 {
         self.offset
             + self.bias
-            + sum
+            + sum * super::features::ngram_scale(messages)
             + self.participants[participant_bucket(participants)]
             + self.messages[message_bucket(messages)]
     }
@@ -218,6 +231,11 @@ impl Model {
     /// The weight of the "X or Y?" signal.
     pub fn weighs_weight(&self) -> f32 {
         self.weighs
+    }
+
+    /// The weight of the cues' score.
+    pub fn cue_weight(&self) -> f32 {
+        self.cue_score
     }
 
     /// The weights of "any" and "many" design vocabulary.
