@@ -803,6 +803,26 @@ fn hostile_plan() -> impl Strategy<Value = Plan> {
         })
 }
 
+/// The elements the Markdown export may render to.
+#[rustfmt::skip]
+const RENDERED_TAGS: &[&str] = &[
+    "h1", "h2", "p", "br", "strong", "em", "del", "ul", "li", "input", "table", "thead",
+    "tbody", "tr", "th", "td", "blockquote", "code", "pre", "a", "sub",
+];
+
+/// Markdown rendered as GitHub would: CommonMark with GFM tables, task lists and
+/// strikethrough. Raw HTML passes through, so any that survived escaping would show.
+fn render_gfm(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM;
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(md, options));
+    out
+}
+
 /// What a Markdown or CSV cell holds for `text`: controls and bidi controls removed.
 fn cleaned(text: &str) -> String {
     text.chars().filter(|&c| !removed(c)).collect()
@@ -894,6 +914,36 @@ proptest! {
                 "unexpected heading {h:?}"
             );
         }
+    }
+
+    #[test]
+    fn rendered_markdown_holds_only_the_exports_own_structure(p in hostile_plan()) {
+        let md = export::render(&p, Format::Markdown);
+        let html = render_gfm(&md);
+        // Every element is one the export writes itself: no raw HTML survives.
+        for tag in html.split('<').skip(1) {
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            prop_assert!(RENDERED_TAGS.contains(&name.as_str()), "<{}> in {}", name, html);
+        }
+        prop_assert!(!html.contains("@everyone") && !html.contains("@here"));
+        // `<@123>`, `<@!5>`, `<@&7>` can only show as text, broken by a zero-width space.
+        for after in html.split("&lt;@").skip(1) {
+            prop_assert!(!after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '!' || c == '&'), "a mention in {}", html);
+        }
+        // Links only from URLs that were written out.
+        for href in html.split("href=\"").skip(1) {
+            prop_assert!(href.to_ascii_lowercase().starts_with("http"), "{}", href);
+        }
+        // One heading of level 1, the export's own level-2 headings, one checkbox a question.
+        prop_assert_eq!(html.matches("<h1>").count(), 1);
+        prop_assert!(!html.contains("<h3") && !html.contains("<h4") && !html.contains("<h5") && !html.contains("<h6"));
+        prop_assert_eq!(html.matches("<h2>").count(), md.lines().filter(|l| l.starts_with("## ")).count());
+        prop_assert_eq!(html.matches("type=\"checkbox\"").count(), p.questions.len());
+        prop_assert_eq!(html.matches("<table>").count(), 1);
     }
 
     #[test]
