@@ -238,13 +238,28 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Writes through a temporary file in the same folder, so a reader never sees half a file.
+/// The file gets the permissions `File::create` would give it: those of the file it
+/// replaces, or for a new file read and write for all as the umask allows (a temporary
+/// file on its own is private to its owner).
 fn write_atomically(path: &Path, content: &str) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if let Some(existing) = std::fs::metadata(path).ok().filter(|m| m.is_file()) {
+        tmp.as_file()
+            .set_permissions(existing.permissions())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.write_all(content.as_bytes())?;
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -159,6 +159,50 @@ fn export_writes_a_file_and_a_missing_plan_writes_nothing() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn an_exported_file_gets_the_permissions_any_new_file_gets() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let out = run(&["console"], &db, "/plan start Bulk export | api\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // What this process's umask makes of a new file, e.g. 0644.
+    let sibling = dir.path().join("sibling.md");
+    std::fs::File::create(&sibling).unwrap();
+    let export = |file: &Path| {
+        let out = run(
+            &["export", "--plan", "1", "--out", file.to_str().unwrap()],
+            &db,
+            "",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    let file = dir.path().join("plan.md");
+    export(&file);
+    assert_eq!(
+        mode(&file),
+        mode(&sibling),
+        "not the 0600 of a temporary file"
+    );
+    assert_ne!(
+        mode(&file),
+        0o600,
+        "a umask of 077 would hide the difference"
+    );
+
+    // Writing over a file keeps its permissions, as File::create does.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    export(&file);
+    assert_eq!(mode(&file), 0o640);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# Plan: Bulk export")
+    );
+}
+
 #[test]
 fn scan_prints_each_prompt_once_with_evidence_and_packs() {
     let dir = tempfile::tempdir().unwrap();
