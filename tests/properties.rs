@@ -395,18 +395,48 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn a_plain_log_gives_numbered_minute_spaced_messages(text in hostile()) {
-        let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '{');
-        let t = transcript::parse("log.txt", text).expect("a plain log always parses");
+    fn a_plain_log_gives_numbered_messages_or_names_the_line_of_a_bad_time(text in hostile()) {
+        let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '{' || c == '\u{FEFF}');
+        let t = match transcript::parse("log.txt", text) {
+            Ok(t) => t,
+            Err(e) => {
+                // Only a `[...]` prefix that means to be a time and is none fails a plain log.
+                prop_assert!(e.line >= 1 && e.line <= text.lines().count(), "{}", e);
+                prop_assert!(e.to_string().starts_with(&format!("log.txt:{}: '[", e.line)), "{}", e);
+                prop_assert!(e.message.contains("is not a time"), "{}", e);
+                return Ok(());
+            }
+        };
+        // Without digits there is no time to read: messages are a minute apart.
+        let untimed = !text.contains(|c: char| c.is_ascii_digit());
         for (i, (author, m)) in t.messages.iter().enumerate() {
             prop_assert_eq!(m.id, MessageId(i as u64 + 1));
             prop_assert!(!author.is_empty() && author.len() <= 32);
             prop_assert!(!m.text.trim().is_empty(), "{:?}", m.text);
-            if i > 0 {
-                prop_assert!(m.at > t.messages[i - 1].1.at);
+            if i > 0 && untimed {
+                prop_assert_eq!(m.at - t.messages[i - 1].1.at, chrono::Duration::minutes(1));
             }
         }
         prop_assert!(t.messages.len() <= text.lines().count());
+    }
+
+    #[test]
+    fn clock_times_never_go_back_and_keep_their_time_of_day(
+        lines in prop::collection::vec((0..24u32, 0..60u32, "[a-z]{1,8}", hostile()), 1..20),
+    ) {
+        let src: String = lines
+            .iter()
+            .map(|(h, m, name, text)| format!("[{h:02}:{m:02}] {name}: x{}\n", text.replace(['\n', '\r'], " ")))
+            .collect();
+        let t = transcript::parse("log.txt", &src).unwrap();
+        prop_assert_eq!(t.messages.len(), lines.len());
+        for (i, ((h, m, ..), (_, msg))) in lines.iter().zip(&t.messages).enumerate() {
+            prop_assert_eq!(msg.at.format("%H:%M").to_string(), format!("{h:02}:{m:02}"));
+            if i > 0 {
+                let gap = msg.at - t.messages[i - 1].1.at;
+                prop_assert!(gap >= chrono::Duration::zero() && gap < chrono::Duration::days(1), "{}", gap);
+            }
+        }
     }
 
     #[test]
@@ -485,6 +515,7 @@ proptest! {
             Ok(t) => prop_assert!(t.messages.len() <= 1),
             Err(e) => {
                 prop_assert_eq!(&e.file, "e.json");
+                prop_assert!(e.line >= 1, "{}", e);
                 prop_assert!(e.to_string().starts_with("e.json:"));
             }
         }
