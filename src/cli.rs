@@ -42,10 +42,12 @@ pub enum Command {
     },
     /// A design channel in the terminal, on the same service and database as the bot.
     Console,
-    /// Run detection over a chat log and print each prompt that would fire.
+    /// Run detection over chat logs and print each prompt that would fire.
     Scan {
-        /// `author: text` lines, or a DiscordChatExporter JSON export.
-        file: PathBuf,
+        /// `author: text` lines (with `[time]` prefixes if any), DiscordChatExporter JSON
+        /// exports, folders of such exports (one channel a file), or `-` for standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
         /// One JSON object per prompt.
         #[arg(long)]
         json: bool,

@@ -13,7 +13,7 @@ use plancheck::service::Service;
 use plancheck::store::{PlanFilter, Store};
 use plancheck::{console, eval, telemetry, transcript};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -88,7 +88,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             console::run(&service, stdin, std::io::stdout()).await?;
             service.store().close().await;
         }
-        Command::Scan { file, json } => scan(&cfg, &file, json)?,
+        Command::Scan { files, json } => scan(&cfg, &files, json)?,
         Command::Eval {
             file,
             json,
@@ -271,64 +271,92 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Writes through a temporary file in the same folder, so a reader never sees half a file.
+/// The file gets the permissions `File::create` would give it: those of the file it
+/// replaces, or for a new file read and write for all as the umask allows (a temporary
+/// file on its own is private to its owner).
 fn write_atomically(path: &Path, content: &str) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if let Some(existing) = std::fs::metadata(path).ok().filter(|m| m.is_file()) {
+        tmp.as_file()
+            .set_permissions(existing.permissions())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.write_all(content.as_bytes())?;
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
-fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
-    let name = file.display().to_string();
-    let t = transcript::parse(&name, &read(file)?)?;
+fn scan(cfg: &Config, files: &[PathBuf], json: bool) -> Result<()> {
+    let transcripts = transcript::read_all(files, std::io::stdin().lock())?;
     let packs = load_packs(cfg)?;
     let ranker = Arc::new(PackRanker::new(&packs));
     let mut detector = Detector::new(load_cues(cfg)?, ranker.clone());
     let settings: detect::Settings = cfg.detector_defaults();
+    let several = transcripts.len() > 1;
     let mut count = 0;
-    for (index, (author, msg)) in t.messages.iter().enumerate() {
-        let Some(d) = detector.observe(msg, &settings) else {
-            continue;
-        };
-        count += 1;
-        if json {
-            // The questions its checklist would start with, as the bot would choose them.
-            let texts = detector.prompt_conversation(msg.channel, msg.id);
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let checklist = plancheck::plan::select::checklist(
-                &packs,
-                &ranker.rank(refs.iter().copied(), &settings.disabled_packs),
-                &refs,
-                None,
-                cfg.checklist.depth,
-            );
-            let v = serde_json::json!({
-                "channel": t.channel,
-                "message_index": index,
-                "score": d.score,
-                "threshold": d.threshold,
-                "evidence": d.evidence,
-                "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-                "questions": checklist.first.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
-                "title": d.title,
-            });
-            println!("{v}");
-        } else {
-            println!(
-                "#{index} {author}: {}",
-                msg.text.lines().next().unwrap_or("")
-            );
-            println!("{}\n", console::prompt_text(&d));
+    // Each transcript is a channel; the detector keeps channels apart, as in the bot.
+    for t in &transcripts {
+        for (index, (author, msg)) in t.messages.iter().enumerate() {
+            let Some(d) = detector.observe(msg, &settings) else {
+                continue;
+            };
+            count += 1;
+            if json {
+                // The questions its checklist would start with, as the bot would choose them.
+                let texts = detector.prompt_conversation(msg.channel, msg.id);
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let checklist = plancheck::plan::select::checklist(
+                    &packs,
+                    &ranker.rank(refs.iter().copied(), &settings.disabled_packs),
+                    &refs,
+                    None,
+                    cfg.checklist.depth,
+                );
+                let v = serde_json::json!({
+                    "file": t.file,
+                    "channel": t.channel,
+                    "message_index": index,
+                    "score": d.score,
+                    "threshold": d.threshold,
+                    "evidence": d.evidence,
+                    "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                    "questions": checklist.first.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
+                    "title": d.title,
+                });
+                println!("{v}");
+            } else {
+                let file = if several {
+                    format!("{} ", t.file)
+                } else {
+                    String::new()
+                };
+                let first_line = msg.text.lines().next().unwrap_or("");
+                println!("{file}#{index} {author}: {first_line}");
+                println!("{}\n", console::prompt_text(&d));
+            }
         }
     }
     if !json {
-        println!("{count} prompt(s) in {} message(s).", t.messages.len());
+        let messages: usize = transcripts.iter().map(|t| t.messages.len()).sum();
+        let logs = if several {
+            format!(" of {} logs", transcripts.len())
+        } else {
+            String::new()
+        };
+        println!("{count} prompt(s) in {messages} message(s){logs}.");
     }
     Ok(())
 }

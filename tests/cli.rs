@@ -159,6 +159,50 @@ fn export_writes_a_file_and_a_missing_plan_writes_nothing() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn an_exported_file_gets_the_permissions_any_new_file_gets() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let out = run(&["console"], &db, "/plan start Bulk export | api\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // What this process's umask makes of a new file, e.g. 0644.
+    let sibling = dir.path().join("sibling.md");
+    std::fs::File::create(&sibling).unwrap();
+    let export = |file: &Path| {
+        let out = run(
+            &["export", "--plan", "1", "--out", file.to_str().unwrap()],
+            &db,
+            "",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    let file = dir.path().join("plan.md");
+    export(&file);
+    assert_eq!(
+        mode(&file),
+        mode(&sibling),
+        "not the 0600 of a temporary file"
+    );
+    assert_ne!(
+        mode(&file),
+        0o600,
+        "a umask of 077 would hide the difference"
+    );
+
+    // Writing over a file keeps its permissions, as File::create does.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    export(&file);
+    assert_eq!(mode(&file), 0o640);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# Plan: Bulk export")
+    );
+}
+
 #[test]
 fn scan_prints_each_prompt_once_with_evidence_and_packs() {
     let dir = tempfile::tempdir().unwrap();
@@ -240,6 +284,187 @@ fn scan_of_a_broken_export_names_file_and_line() {
     );
     assert!(!missing.status.success());
     assert!(text(&missing.stderr).contains("cannot read /nonexistent/log.txt"));
+}
+
+/// A feature discussion that prompts, at the given times (`[time] ` prefixes, or none).
+fn proposal(times: [&str; 3], topic: &str) -> String {
+    let lines = [
+        format!("carla: so, for next sprint: we should add {topic} to the checkout flow"),
+        format!("bo: it would be nice to let support staff use {topic} for a single line item"),
+        "carla: and we need a new endpoint for it, POST /orders/{id}/refunds".to_string(),
+    ];
+    times
+        .iter()
+        .zip(lines)
+        .map(|(t, l)| format!("{t}{l}\n"))
+        .collect()
+}
+
+fn prompts(out: &Output) -> Vec<serde_json::Value> {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn scan_uses_the_times_of_a_plain_log_for_windows_and_cooldowns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    // Two proposals 7.5 hours apart: the cooldown (60 minutes) is long over by the second.
+    let timed = format!(
+        "{}{}",
+        proposal(["[10:20] ", "[10:21] ", "[10:22] "], "partial refunds"),
+        proposal(
+            ["[2026-03-01T17:50:00Z] ", "[17:51] ", "[17:52] "],
+            "gift cards"
+        )
+    );
+    let log = dir.path().join("chat.txt");
+    std::fs::write(&log, &timed).unwrap();
+    let found = prompts(&run(&["scan", log.to_str().unwrap(), "--json"], &db, ""));
+    assert_eq!(found.len(), 2, "{found:?}");
+    let second = found[1]["message_index"].as_u64().unwrap();
+    assert!(
+        (3..6).contains(&second),
+        "the second proposal prompts: {found:?}"
+    );
+
+    // The control: without times the same lines are a minute apart, and the second
+    // proposal falls in the first one's cooldown.
+    let untimed = format!(
+        "{}{}",
+        proposal(["", "", ""], "partial refunds"),
+        proposal(["", "", ""], "gift cards")
+    );
+    std::fs::write(&log, untimed).unwrap();
+    let found = prompts(&run(&["scan", log.to_str().unwrap(), "--json"], &db, ""));
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+/// A DiscordChatExporter export of one channel holding one proposal.
+fn export(channel: u64, nickname: &str) -> String {
+    let messages: Vec<serde_json::Value> = proposal(["", "", ""], "partial refunds")
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let (name, content) = line.split_once(": ").unwrap();
+            serde_json::json!({
+                "id": (channel * 100 + i as u64).to_string(),
+                "type": "Default",
+                "timestamp": format!("2026-03-01T10:2{i}:00+00:00"),
+                "content": content,
+                "author": {"id": "7", "name": name, "nickname": nickname, "isBot": false},
+                "reference": if i > 0 { serde_json::json!({"messageId": (channel * 100).to_string()}) } else { serde_json::Value::Null },
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "guild": {"id": "1", "name": "g"},
+        "channel": {"id": channel.to_string(), "name": format!("design-{channel}")},
+        "messages": messages,
+    })
+    .to_string()
+}
+
+#[test]
+fn scan_reads_several_files_a_folder_of_exports_and_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    // A byte-order mark, as some editors and Windows tools write.
+    std::fs::write(
+        exports.join("b.json"),
+        format!("\u{FEFF}{}", export(22, "Carla R.")),
+    )
+    .unwrap();
+    std::fs::write(exports.join("a.json"), export(11, "")).unwrap();
+    std::fs::write(exports.join("notes.txt"), "not an export").unwrap();
+    let plain = dir.path().join("chat.txt");
+    std::fs::write(&plain, proposal(["", "", ""], "gift cards")).unwrap();
+    let stdin = proposal(["[09:00] ", "[09:01] ", "[09:02] "], "store credit");
+    let args = [
+        "scan",
+        plain.to_str().unwrap(),
+        exports.to_str().unwrap(),
+        "-",
+    ];
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let found = prompts(&run(&json_args, &db, &stdin));
+    let files: Vec<&str> = found.iter().map(|p| p["file"].as_str().unwrap()).collect();
+    let a = exports.join("a.json").display().to_string();
+    let b = exports.join("b.json").display().to_string();
+    assert_eq!(
+        files,
+        [plain.to_str().unwrap(), a.as_str(), b.as_str(), "<stdin>"],
+        "one prompt a channel, in the order given, a folder's files by name"
+    );
+    assert_eq!(found[1]["channel"], "design-11");
+    assert_eq!(found[2]["channel"], "design-22");
+
+    let human = run(&args, &db, &stdin);
+    let out = text(&human.stdout);
+    assert!(human.status.success(), "{}", text(&human.stderr));
+    let line_of = |file: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{file} #")))
+            .unwrap_or_else(|| panic!("no prompt for {file}: {out}"))
+            .to_string()
+    };
+    assert!(line_of(&b).contains(" Carla R.: "), "the nickname: {out}");
+    let plain_names = line_of(&a);
+    assert!(
+        plain_names.contains(" carla: ") || plain_names.contains(" bo: "),
+        "no nickname: {out}"
+    );
+    assert!(
+        out.contains("4 prompt(s) in 12 message(s) of 4 logs."),
+        "{out}"
+    );
+}
+
+#[test]
+fn scan_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let err = |args: &[&str], stdin: &str| {
+        let out = run(args, &db, stdin);
+        assert_eq!(out.status.code(), Some(1));
+        text(&out.stderr)
+    };
+    let e = err(&["scan", "-"], "[10:00] ana: hi\n[10:61] bo: hello\n");
+    assert!(e.contains("<stdin>:2: '[10:61]' is not a time"), "{e}");
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        export(5, "")
+            .replacen("\"id\":\"7\"", "\"id\":\"ana\"", 1)
+            .replace(",{", ",\n{"),
+    )
+    .unwrap();
+    let e = err(&["scan", bad.to_str().unwrap()], "");
+    assert!(
+        e.contains(&format!("{}:1: ", bad.display())) && e.contains("'ana' is not a Discord id"),
+        "{e}"
+    );
+
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"ana: hi\nbo: caf\xE9\n").unwrap();
+    let e = err(&["scan", latin1.to_str().unwrap()], "");
+    assert!(
+        e.contains(&format!("{}:2: not UTF-8", latin1.display())),
+        "{e}"
+    );
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let e = err(&["scan", empty.to_str().unwrap()], "");
+    assert!(e.contains("no DiscordChatExporter exports"), "{e}");
 }
 
 #[test]

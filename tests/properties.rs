@@ -414,18 +414,48 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn a_plain_log_gives_numbered_minute_spaced_messages(text in hostile()) {
-        let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '{');
-        let t = transcript::parse("log.txt", text).expect("a plain log always parses");
+    fn a_plain_log_gives_numbered_messages_or_names_the_line_of_a_bad_time(text in hostile()) {
+        let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '{' || c == '\u{FEFF}');
+        let t = match transcript::parse("log.txt", text) {
+            Ok(t) => t,
+            Err(e) => {
+                // Only a `[...]` prefix that means to be a time and is none fails a plain log.
+                prop_assert!(e.line >= 1 && e.line <= text.lines().count(), "{}", e);
+                prop_assert!(e.to_string().starts_with(&format!("log.txt:{}: '[", e.line)), "{}", e);
+                prop_assert!(e.message.contains("is not a time"), "{}", e);
+                return Ok(());
+            }
+        };
+        // Without digits there is no time to read: messages are a minute apart.
+        let untimed = !text.contains(|c: char| c.is_ascii_digit());
         for (i, (author, m)) in t.messages.iter().enumerate() {
             prop_assert_eq!(m.id, MessageId(i as u64 + 1));
             prop_assert!(!author.is_empty() && author.len() <= 32);
             prop_assert!(!m.text.trim().is_empty(), "{:?}", m.text);
-            if i > 0 {
-                prop_assert!(m.at > t.messages[i - 1].1.at);
+            if i > 0 && untimed {
+                prop_assert_eq!(m.at - t.messages[i - 1].1.at, chrono::Duration::minutes(1));
             }
         }
         prop_assert!(t.messages.len() <= text.lines().count());
+    }
+
+    #[test]
+    fn clock_times_never_go_back_and_keep_their_time_of_day(
+        lines in prop::collection::vec((0..24u32, 0..60u32, "[a-z]{1,8}", hostile()), 1..20),
+    ) {
+        let src: String = lines
+            .iter()
+            .map(|(h, m, name, text)| format!("[{h:02}:{m:02}] {name}: x{}\n", text.replace(['\n', '\r'], " ")))
+            .collect();
+        let t = transcript::parse("log.txt", &src).unwrap();
+        prop_assert_eq!(t.messages.len(), lines.len());
+        for (i, ((h, m, ..), (_, msg))) in lines.iter().zip(&t.messages).enumerate() {
+            prop_assert_eq!(msg.at.format("%H:%M").to_string(), format!("{h:02}:{m:02}"));
+            if i > 0 {
+                let gap = msg.at - t.messages[i - 1].1.at;
+                prop_assert!(gap >= chrono::Duration::zero() && gap < chrono::Duration::days(1), "{}", gap);
+            }
+        }
     }
 
     #[test]
@@ -504,6 +534,7 @@ proptest! {
             Ok(t) => prop_assert!(t.messages.len() <= 1),
             Err(e) => {
                 prop_assert_eq!(&e.file, "e.json");
+                prop_assert!(e.line >= 1, "{}", e);
                 prop_assert!(e.to_string().starts_with("e.json:"));
             }
         }
@@ -821,6 +852,26 @@ fn hostile_plan() -> impl Strategy<Value = Plan> {
         })
 }
 
+/// The elements the Markdown export may render to.
+#[rustfmt::skip]
+const RENDERED_TAGS: &[&str] = &[
+    "h1", "h2", "p", "br", "strong", "em", "del", "ul", "li", "input", "table", "thead",
+    "tbody", "tr", "th", "td", "blockquote", "code", "pre", "a", "sub",
+];
+
+/// Markdown rendered as GitHub would: CommonMark with GFM tables, task lists and
+/// strikethrough. Raw HTML passes through, so any that survived escaping would show.
+fn render_gfm(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM;
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(md, options));
+    out
+}
+
 /// What a Markdown or CSV cell holds for `text`: controls and bidi controls removed.
 fn cleaned(text: &str) -> String {
     text.chars().filter(|&c| !removed(c)).collect()
@@ -912,6 +963,36 @@ proptest! {
                 "unexpected heading {h:?}"
             );
         }
+    }
+
+    #[test]
+    fn rendered_markdown_holds_only_the_exports_own_structure(p in hostile_plan()) {
+        let md = export::render(&p, Format::Markdown);
+        let html = render_gfm(&md);
+        // Every element is one the export writes itself: no raw HTML survives.
+        for tag in html.split('<').skip(1) {
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            prop_assert!(RENDERED_TAGS.contains(&name.as_str()), "<{}> in {}", name, html);
+        }
+        prop_assert!(!html.contains("@everyone") && !html.contains("@here"));
+        // `<@123>`, `<@!5>`, `<@&7>` can only show as text, broken by a zero-width space.
+        for after in html.split("&lt;@").skip(1) {
+            prop_assert!(!after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '!' || c == '&'), "a mention in {}", html);
+        }
+        // Links only from URLs that were written out.
+        for href in html.split("href=\"").skip(1) {
+            prop_assert!(href.to_ascii_lowercase().starts_with("http"), "{}", href);
+        }
+        // One heading of level 1, the export's own level-2 headings, one checkbox a question.
+        prop_assert_eq!(html.matches("<h1>").count(), 1);
+        prop_assert!(!html.contains("<h3") && !html.contains("<h4") && !html.contains("<h5") && !html.contains("<h6"));
+        prop_assert_eq!(html.matches("<h2>").count(), md.lines().filter(|l| l.starts_with("## ")).count());
+        prop_assert_eq!(html.matches("type=\"checkbox\"").count(), p.questions.len());
+        prop_assert_eq!(html.matches("<table>").count(), 1);
     }
 
     #[test]

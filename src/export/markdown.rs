@@ -27,8 +27,7 @@ pub fn render(plan: &Plan) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let names: Vec<String> = plan.participants().iter().map(|a| esc(&a.name)).collect();
-    let _ = writeln!(o, "**Participants:** {}", names.join(", "));
+    let _ = writeln!(o, "**Participants:** {}", participants(plan).join(", "));
     o.push('\n');
 
     let _ = writeln!(o, "## Coverage\n");
@@ -151,4 +150,19 @@ fn open_item(o: &mut String, q: &PlanQuestion) {
     if let Some(h) = &q.hint {
         let _ = writeln!(o, "  - A good answer names: {}", esc(h));
     }
+}
+
+/// Everyone who started or changed the plan, each name once, in order of appearance. By
+/// name, not id: one person can reach a plan under two ids (the console numbers its
+/// speakers per session), and two names that read the same would look like a mistake.
+fn participants(plan: &Plan) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let authors = std::iter::once(&plan.created_by).chain(plan.events.iter().map(|e| &e.author));
+    for a in authors {
+        let name = esc(&a.name);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }

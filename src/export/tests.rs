@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 const HOSTILE: &str = "@everyone <@123> | pipe | ```rust\nfn x() {}\n``` <img src=x onerror=alert(1)> [link](javascript:alert(1))";
 
+/// An answer as people write them: a link, inline code, a code block, emphasis.
+const RICH: &str = "Nightly job, see https://wiki.example/Webhooks_(v2)#retry.\nIt fills `recon_runs` and *pages* on-call:\n\n```sql\nselect * from recon_runs where status <> 'ok';\n```\n1. compare\n2. report to @finance";
+
 fn at(s: i64) -> chrono::DateTime<chrono::Utc> {
     DateTime::from_timestamp(1_764_000_000 + s, 0).unwrap()
 }
@@ -21,6 +24,11 @@ fn plan() -> Plan {
     let evil = Author {
         id: UserId(222),
         name: "@here | <b>bo</b>".into(),
+    };
+    // The console numbers its speakers per session: the same person under another id.
+    let ana_again = Author {
+        id: UserId(333),
+        name: "ana".into(),
     };
     let ev = |q: &str, kind, text: &str, who: &Author, s| AnswerEvent {
         question_id: q.into(),
@@ -59,6 +67,13 @@ fn plan() -> Plan {
                 120,
             ),
             ev("payments.states", EventKind::Answer, HOSTILE, &evil, 180),
+            ev(
+                "payments.reconciliation",
+                EventKind::Answer,
+                RICH,
+                &ana_again,
+                200,
+            ),
             ev(
                 "payments.currency",
                 EventKind::Skip,
@@ -114,6 +129,130 @@ fn csv_matches_its_golden_file() {
     golden("plan.csv", &render(&plan(), Format::Csv));
 }
 
+/// HTML as GitHub would render it: CommonMark with GFM tables, task lists and
+/// strikethrough; raw HTML passes through, so any that survived escaping would show.
+fn html(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM;
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(md, options));
+    out
+}
+
+/// The names of the HTML elements in `html`, in order (every `<` of text is `&lt;`).
+fn tags(html: &str) -> Vec<String> {
+    html.split('<')
+        .skip(1)
+        .map(|t| {
+            t.trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_renders_links_code_task_lists_and_tables() {
+    let p = plan();
+    let h = html(&render(&p, Format::Markdown));
+    assert!(
+        h.contains(
+            r#"<a href="https://wiki.example/Webhooks_(v2)#retry">https://wiki.example/Webhooks_(v2)#retry</a>."#
+        ),
+        "{h}"
+    );
+    assert!(
+        h.contains("It fills <code>recon_runs</code> and *pages* on-call"),
+        "{h}"
+    );
+    assert!(h.contains(
+        "<pre><code class=\"language-sql\">select * from recon_runs where status &lt;&gt; 'ok';\n</code></pre>"
+    ), "{h}");
+    assert!(
+        h.contains("<p>1. compare\n2. report to @\u{200b}finance</p>"),
+        "{h}"
+    );
+    // One checkbox per question: ticked when answered or skipped.
+    let cov = p.coverage();
+    let ticked = h
+        .matches(r#"<input disabled="" type="checkbox" checked=""/>"#)
+        .count();
+    let open = h.matches(r#"<input disabled="" type="checkbox"/>"#).count();
+    assert_eq!(ticked, cov.answered + cov.skipped);
+    assert_eq!(open, cov.open());
+    // The coverage table: a header and a row per category, then the total.
+    assert_eq!(h.matches("<table>").count(), 1);
+    assert!(h.contains("<th>Category</th>"), "{h}");
+    assert_eq!(h.matches("<tr>").count(), 1 + cov.categories.len() + 1);
+    assert!(h.contains("<td><strong>Overall</strong></td>"), "{h}");
+    // Each answer is quoted; who answered and when is written after the quote, not in it.
+    assert_eq!(h.matches("<blockquote>").count(), cov.answered);
+    for quote in h.split("<blockquote>").skip(1) {
+        let inside = quote.split("</blockquote>").next().unwrap();
+        assert!(!inside.contains("<sub>"), "{inside}");
+        let after = quote.split("</blockquote>").nth(1).unwrap();
+        assert!(after.trim_start().starts_with("<sub>"), "{after}");
+    }
+}
+
+#[test]
+fn participants_are_listed_once_by_name() {
+    let md = render(&plan(), Format::Markdown);
+    assert!(
+        md.contains("**Participants:** ana, @\u{200b}here \\| &lt;b>bo&lt;/b>\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn no_mention_or_raw_html_survives_rendering() {
+    let h = html(&render(&plan(), Format::Markdown));
+    let allowed = [
+        "h1",
+        "h2",
+        "p",
+        "br",
+        "strong",
+        "em",
+        "del",
+        "ul",
+        "li",
+        "input",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "blockquote",
+        "code",
+        "pre",
+        "a",
+        "sub",
+    ];
+    for tag in tags(&h) {
+        assert!(allowed.contains(&tag.as_str()), "<{tag}> in {h}");
+    }
+    for bad in ["@everyone", "@here", "<script", "<img", "<b>"] {
+        assert!(!h.contains(bad), "{bad:?} in {h}");
+    }
+    // `<@123>` shows as text, broken by a zero-width space so Discord cannot read it.
+    for after in h.split("&lt;@").skip(1) {
+        assert!(
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '!' || c == '&'),
+            "a mention in {h}"
+        );
+    }
+    // The only link is the URL an answer gave (`[link](javascript:…)` stays text).
+    for href in h.split("href=\"").skip(1) {
+        assert!(href.starts_with("https://wiki.example/"), "{href}");
+    }
+}
+
 #[test]
 fn hostile_text_cannot_ping_or_inject_markup_in_markdown() {
     let md = render(&plan(), Format::Markdown);
@@ -128,7 +267,9 @@ fn hostile_text_cannot_ping_or_inject_markup_in_markdown() {
         assert!(!md.contains(bad), "markdown contains {bad:?}");
     }
     // Every line of the multi-line answer stays inside its quote.
-    assert!(md.contains("  > Idempotency-Key header, kept 24 h\n  > \\- stored with the response"));
+    assert!(md.contains(
+        "  > Idempotency-Key header, kept 24 h\n  > \\- stored with the response\n  >\n  <sub>"
+    ));
 }
 
 #[test]
