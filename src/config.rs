@@ -271,7 +271,7 @@ impl Config {
         }
         Err(err(
             "DISCORD_TOKEN",
-            "no bot token: set DISCORD_TOKEN, or discord.token_file in the config (see README, 'Creating the Discord application')",
+            "no bot token: set DISCORD_TOKEN, or discord.token_file in the config (see README, 'The Discord bot')",
         ))
     }
 }
