@@ -10,7 +10,7 @@ use plancheck::ids::{ChannelId, GuildId, PlanId};
 use plancheck::packs::PackSet;
 use plancheck::plan::Status;
 use plancheck::service::Service;
-use plancheck::store::{PlanFilter, Store};
+use plancheck::store::{PlanFilter, Store, StoreError};
 use plancheck::{console, eval, telemetry, transcript};
 use std::io::Write;
 use std::path::Path;
@@ -57,12 +57,28 @@ fn load_cues(cfg: &Config) -> Result<Arc<CompiledCues>> {
     })
 }
 
-async fn service(cfg: &Config) -> Result<Service> {
+/// How a subcommand opens the database: the bot and the console create it; commands that
+/// only read (`plans`, `export`) never do, and say "no database at PATH" instead.
+#[derive(Clone, Copy)]
+enum Open {
+    OrCreate,
+    Existing,
+}
+
+async fn service(cfg: &Config, open: Open) -> Result<Service> {
     let packs = load_packs(cfg)?;
     let cues = load_cues(cfg)?;
-    let store = Store::open(&cfg.database)
-        .await
-        .with_context(|| format!("cannot open the database {}", cfg.database.display()))?;
+    let store = match open {
+        Open::OrCreate => Store::open(&cfg.database).await,
+        Open::Existing => Store::open_existing(&cfg.database).await,
+    }
+    .map_err(|e| match e {
+        e @ StoreError::Missing(_) => anyhow::Error::new(e),
+        e => anyhow::Error::new(e).context(format!(
+            "cannot open the database {}",
+            cfg.database.display()
+        )),
+    })?;
     Ok(Service::new(store, packs, cues, cfg.detector_defaults()).with_depth(cfg.checklist.depth))
 }
 
@@ -76,14 +92,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run => {
             let token = cfg.token(env)?;
-            let service = service(&cfg).await?;
+            let service = service(&cfg, Open::OrCreate).await?;
             plancheck::discord::run(cfg, token, service).await?;
         }
         Command::InviteUrl { application_id } => {
             println!("{}", plancheck::discord::invite_url(application_id));
         }
         Command::Console => {
-            let service = service(&cfg).await?;
+            let service = service(&cfg, Open::OrCreate).await?;
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             console::run(&service, stdin, std::io::stdout()).await?;
             service.store().close().await;
@@ -194,7 +210,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             channel,
             status,
         } => {
-            let service = service(&cfg).await?;
+            let service = service(&cfg, Open::Existing).await?;
             let filter = PlanFilter {
                 guild: guild.map(GuildId),
                 channel: channel.map(ChannelId),
@@ -217,7 +233,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Export { plan, format, out } => {
-            let service = service(&cfg).await?;
+            let service = service(&cfg, Open::Existing).await?;
             let format = match format {
                 ExportFormat::Md => Format::Markdown,
                 ExportFormat::Json => Format::Json,

@@ -449,3 +449,32 @@ fn a_custom_cue_file_is_used_and_its_errors_name_file_and_line() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn plans_and_export_on_a_missing_database_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("absent.db");
+    for args in [&["plans"][..], &["export", "--plan", "1"][..]] {
+        let out = run(args, &db, "");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("no database at {}", db.display())),
+            "{args:?}: {err}"
+        );
+        assert!(!db.exists(), "{args:?} created the database");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{args:?} left files behind"
+        );
+    }
+    // Control: the console creates it, after which both read it.
+    run(&["console"], &db, "/plan start First | api\n");
+    assert!(db.exists());
+    let plans = run(&["plans"], &db, "");
+    assert!(plans.status.success(), "{}", text(&plans.stderr));
+    assert!(text(&plans.stdout).contains("First"));
+    let export = run(&["export", "--plan", "1"], &db, "");
+    assert!(export.status.success(), "{}", text(&export.stderr));
+}
