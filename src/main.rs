@@ -11,7 +11,7 @@ use plancheck::packs::PackSet;
 use plancheck::plan::Status;
 use plancheck::service::Service;
 use plancheck::store::{PlanFilter, Store, StoreError};
-use plancheck::{console, eval, telemetry, transcript};
+use plancheck::{console, eval, output, telemetry, transcript};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,6 +22,8 @@ fn main() -> ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // The reader of our output went away (`plancheck packs | head -1`): not a failure.
+        Err(e) if output::is_closed_output(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
@@ -89,6 +91,7 @@ fn read(path: &Path) -> Result<String> {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let cfg = Config::load(cli.config.as_deref(), env)?;
     telemetry::init(&cfg.log);
+    let mut out = output::Stdout;
     match cli.command {
         Command::Run => {
             let token = cfg.token(env)?;
@@ -96,15 +99,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             plancheck::discord::run(cfg, token, service).await?;
         }
         Command::InviteUrl { application_id } => {
-            println!("{}", plancheck::discord::invite_url(application_id));
+            writeln!(out, "{}", plancheck::discord::invite_url(application_id))?;
         }
         Command::Console => {
             let service = service(&cfg, Open::OrCreate).await?;
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-            console::run(&service, stdin, std::io::stdout()).await?;
+            console::run(&service, stdin, out).await?;
             service.store().close().await;
         }
-        Command::Scan { file, json } => scan(&cfg, &file, json)?,
+        Command::Scan { file, json } => scan(&cfg, &file, json, &mut out)?,
         Command::Eval {
             file,
             json,
@@ -120,12 +123,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let peaks = eval::peaks(&rows, &mut detector, &settings);
             let report = eval::report_at(&rows, &peaks, settings.threshold);
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
             } else {
-                print!("{}", eval::table(&report));
+                write!(out, "{}", eval::table(&report))?;
             }
             if sweep {
-                print!("\n{}", eval::sweep_table(&rows, &peaks, settings.threshold));
+                write!(
+                    out,
+                    "\n{}",
+                    eval::sweep_table(&rows, &peaks, settings.threshold)
+                )?;
             }
             if let Some(path) = plot {
                 write_atomically(&path, &eval::plot_svg(&rows, &peaks, settings.threshold))?;
@@ -138,27 +145,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     ("False positives (highest scores first)", fps),
                     ("Misses (lowest scores first)", misses),
                 ] {
-                    println!("\n{title}:");
+                    writeln!(out, "\n{title}:")?;
                     for e in list {
                         let score = e
                             .peak
                             .map(|p| format!("{p:.2}"))
                             .unwrap_or_else(|| "no intent".into());
                         let first: String = e.message.chars().take(140).collect();
-                        println!(
+                        writeln!(
+                            out,
                             "  {} [{}] score {score}: {}",
                             e.id,
                             e.source,
                             first.replace('\n', " ")
-                        );
-                        println!(
+                        )?;
+                        writeln!(
+                            out,
                             "    evidence: {}",
                             if e.evidence.is_empty() {
                                 "none".to_string()
                             } else {
                                 e.evidence.join(", ")
                             }
-                        );
+                        )?;
                     }
                 }
             }
@@ -167,40 +176,44 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let packs = load_packs(&cfg)?;
             load_cues(&cfg)?;
             if check {
-                println!(
+                writeln!(
+                    out,
                     "ok: {} packs, {} questions",
                     packs.len(),
                     packs.question_count()
-                );
+                )?;
                 let groups = packs.groups();
-                println!(
+                writeln!(
+                    out,
                     "\nsame_as groups ({}): a checklist holds one of each",
                     groups.len()
-                );
+                )?;
                 for g in groups {
-                    println!("  {}", g.join(" = "));
+                    writeln!(out, "  {}", g.join(" = "))?;
                 }
                 let dups = packs.likely_duplicates();
-                println!(
+                writeln!(
+                    out,
                     "\nlikely duplicates ({}): same category, most words shared; link them with same_as or reword",
                     dups.len()
-                );
+                )?;
                 for (a, b, sim) in dups {
-                    println!("  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0);
+                    writeln!(out, "  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0)?;
                 }
             } else {
                 for p in packs.iter() {
-                    println!(
+                    writeln!(
+                        out,
                         "{} [{}] {} — {} ({})",
                         p.id,
                         p.kind.as_str(),
                         p.name,
                         p.description,
                         p.source
-                    );
+                    )?;
                     for q in &p.questions {
                         let mark = if q.critical { " (critical)" } else { "" };
-                        println!("  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text);
+                        writeln!(out, "  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text)?;
                     }
                 }
             }
@@ -221,7 +234,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let plans = service.list(&filter, 1000).await?;
             for p in plans {
-                println!(
+                writeln!(
+                    out,
                     "{:>5}  {:<6}  {:>3}/{:<3}  {}  {}",
                     p.id,
                     p.status.as_str(),
@@ -229,10 +243,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     p.questions,
                     p.created_at.format("%Y-%m-%d"),
                     p.title
-                );
+                )?;
             }
         }
-        Command::Export { plan, format, out } => {
+        Command::Export {
+            plan,
+            format,
+            out: file,
+        } => {
             let service = service(&cfg, Open::Existing).await?;
             let format = match format {
                 ExportFormat::Md => Format::Markdown,
@@ -244,12 +262,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
                 Err(e) => return Err(e.into()),
             };
-            match out {
+            match file {
                 Some(path) => write_atomically(&path, &content)?,
-                None => std::io::stdout().write_all(content.as_bytes())?,
+                None => out.write_all(content.as_bytes())?,
             }
         }
     }
+    // Output still buffered is written now, so a failed write is reported, not lost.
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -267,7 +287,7 @@ fn write_atomically(path: &Path, content: &str) -> Result<()> {
     Ok(())
 }
 
-fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
+fn scan(cfg: &Config, file: &Path, json: bool, out: &mut impl Write) -> Result<()> {
     let name = file.display().to_string();
     let t = transcript::parse(&name, &read(file)?)?;
     let packs = load_packs(cfg)?;
@@ -301,17 +321,18 @@ fn scan(cfg: &Config, file: &Path, json: bool) -> Result<()> {
                 "questions": checklist.first.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
                 "title": d.title,
             });
-            println!("{v}");
+            writeln!(out, "{v}")?;
         } else {
-            println!(
+            writeln!(
+                out,
                 "#{index} {author}: {}",
                 msg.text.lines().next().unwrap_or("")
-            );
-            println!("{}\n", console::prompt_text(&d));
+            )?;
+            writeln!(out, "{}\n", console::prompt_text(&d))?;
         }
     }
     if !json {
-        println!("{count} prompt(s) in {} message(s).", t.messages.len());
+        writeln!(out, "{count} prompt(s) in {} message(s).", t.messages.len())?;
     }
     Ok(())
 }

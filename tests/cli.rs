@@ -478,3 +478,31 @@ fn plans_and_export_on_a_missing_database_say_so_and_create_nothing() {
     let export = run(&["export", "--plan", "1"], &db, "");
     assert!(export.status.success(), "{}", text(&export.stderr));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_with_status_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    run(&["console"], &db, "/plan start First | api\n");
+    // `plancheck … | head -1`, at its most abrupt: the reader is gone before the first
+    // write, so every write fails with a broken pipe.
+    for args in [
+        &["packs"][..],
+        &["plans"][..],
+        &["export", "--plan", "1"][..],
+    ] {
+        let mut child = bin()
+            .args(args)
+            .env("PLANCHECK_DATABASE", &db)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(err.is_empty(), "{args:?} printed: {err}");
+    }
+}
