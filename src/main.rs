@@ -89,10 +89,30 @@ fn read(path: &Path) -> Result<String> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = output::Stdout;
+    // These describe the command line itself: no config needed (nor a broken one in the way).
+    match &cli.command {
+        Command::Completions { shell } => {
+            out.write_all(&plancheck::cli::completions(*shell))?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { dir: Some(dir) } => {
+            plancheck::cli::write_man_pages(dir)
+                .with_context(|| format!("cannot write manual pages in {}", dir.display()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { dir: None } => {
+            out.write_all(&plancheck::cli::man_page()?)?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let cfg = Config::load(cli.config.as_deref(), env)?;
     telemetry::init(&cfg.log);
-    let mut out = output::Stdout;
     match cli.command {
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
         Command::Run => {
             let token = cfg.token(env)?;
             let service = service(&cfg, Open::OrCreate).await?;

@@ -506,3 +506,64 @@ fn output_into_a_closed_pipe_ends_quietly_with_status_zero() {
         assert!(err.is_empty(), "{args:?} printed: {err}");
     }
 }
+
+#[test]
+fn completions_and_manual_pages_describe_every_command_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    // Neither reads the config, so a missing one is not in the way.
+    let missing_config = dir.path().join("absent.toml");
+    let with = |args: &[&str]| {
+        bin()
+            .args(args)
+            .env("PLANCHECK_CONFIG", &missing_config)
+            .env("PLANCHECK_DATABASE", dir.path().join("c.db"))
+            .output()
+            .unwrap()
+    };
+    let commands = [
+        "run",
+        "invite-url",
+        "console",
+        "scan",
+        "eval",
+        "packs",
+        "plans",
+        "export",
+        "completions",
+        "man",
+    ];
+
+    let bash = with(&["completions", "bash"]);
+    assert!(bash.status.success(), "{}", text(&bash.stderr));
+    let script = text(&bash.stdout);
+    assert!(script.contains("_plancheck()"), "{script}");
+    assert!(script.contains("complete -F _plancheck"), "{script}");
+    for c in commands {
+        assert!(script.contains(c), "bash completion lacks {c}");
+    }
+    let zsh = with(&["completions", "zsh"]);
+    assert!(text(&zsh.stdout).starts_with("#compdef plancheck"));
+    let bad = with(&["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+
+    let man = with(&["man"]);
+    assert!(man.status.success(), "{}", text(&man.stderr));
+    let page = text(&man.stdout);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq"), "{page}");
+    assert!(page.contains(".TH plancheck 1"), "{page}");
+    assert!(page.contains(".SH SUBCOMMANDS"), "{page}");
+    for c in commands {
+        let roff = format!("plancheck\\-{}(1)", c.replace('-', "\\-"));
+        assert!(page.contains(&roff), "the man page lacks {roff}");
+    }
+
+    let pages = dir.path().join("man1");
+    std::fs::create_dir(&pages).unwrap();
+    let out = with(&["man", "--dir", pages.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let export = std::fs::read_to_string(pages.join("plancheck-export.1")).unwrap();
+    assert!(export.contains(".TH plancheck-export 1"), "{export}");
+    assert!(export.contains("\\-\\-format"), "{export}");
+    assert!(pages.join("plancheck.1").is_file());
+    assert!(!dir.path().join("c.db").exists(), "no database touched");
+}
