@@ -12,7 +12,7 @@ use plancheck::plan::Status;
 use plancheck::service::Service;
 use plancheck::store::{PlanFilter, Store, StoreError};
 use plancheck::{console, eval, output, telemetry, transcript};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -123,8 +123,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Console => {
             let service = service(&cfg, Open::OrCreate).await?;
-            let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-            console::run(&service, stdin, out).await?;
+            // A person at a terminal gets line editing and a prompt; piped input is read
+            // as plain lines.
+            if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+                console::run_terminal(&service, out).await?;
+            } else {
+                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+                console::run(&service, stdin, out).await?;
+            }
             service.store().close().await;
         }
         Command::Scan { file, json } => scan(&cfg, &file, json, &mut out)?,

@@ -567,3 +567,127 @@ fn completions_and_manual_pages_describe_every_command_without_a_config() {
     assert!(pages.join("plancheck.1").is_file());
     assert!(!dir.path().join("c.db").exists(), "no database touched");
 }
+
+/// What a pseudo-terminal's program has shown so far, read on a thread.
+struct Screen {
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+    text: String,
+    /// Where the next `wait_for` starts looking.
+    seen: usize,
+}
+
+impl Screen {
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn new(mut master: std::fs::File) -> Screen {
+        use std::io::Read;
+        let (tx, chunks) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Ends when the program has exited and the terminal is closed (EIO).
+            while let Ok(n @ 1..) = master.read(&mut buf) {
+                if tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Screen {
+            chunks,
+            text: String::new(),
+            seen: 0,
+        }
+    }
+
+    /// Waits until `needle` shows after what earlier waits found.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + Self::PATIENCE;
+        loop {
+            if let Some(at) = self.text[self.seen..].find(needle) {
+                self.seen += at + needle.len();
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(e) => panic!("{e}: no {needle:?} in {:?}", &self.text[self.seen..]),
+            }
+        }
+    }
+
+    /// Waits until the program has closed the terminal.
+    fn wait_for_close(&mut self) {
+        let deadline = std::time::Instant::now() + Self::PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(e) => panic!("{e}: still open after {:?}", &self.text[self.seen..]),
+            }
+        }
+    }
+}
+
+/// Kills the child if the test fails half-way.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_console_on_a_terminal_has_a_prompt_line_editing_and_history() {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let child = bin()
+        .arg("console")
+        .env("PLANCHECK_DATABASE", &db)
+        .env("TERM", "xterm")
+        .stdin(terminal.try_clone().unwrap())
+        .stdout(terminal.try_clone().unwrap())
+        .stderr(terminal)
+        .spawn()
+        .unwrap();
+    let mut child = Reaper(child);
+    let mut keys = std::fs::File::from(master);
+    let mut screen = Screen::new(keys.try_clone().unwrap());
+    let mut type_keys = |s: &str| keys.write_all(s.as_bytes()).unwrap();
+
+    // A prompt, shown once the console is ready for a line.
+    screen.wait_for("/help lists commands.");
+    screen.wait_for("> ");
+    type_keys("/plan start First | api\r");
+    screen.wait_for("Checklist started: plan 1");
+    // The prompt names the plan that commands go to.
+    screen.wait_for("plan 1> ");
+
+    // History: ↑ brings back the last line (on a plain terminal it would be "^[[A").
+    type_keys("\x1b[A\r");
+    screen.wait_for("Checklist started: plan 2");
+    screen.wait_for("plan 2> ");
+
+    // Editing: type "plan status", go to the start (Ctrl-A), add the "/".
+    type_keys("plan status\x01/\r");
+    screen.wait_for("Plan 2 \"First\" (open)");
+    screen.wait_for("plan 2> ");
+
+    // Ctrl-D on an empty line leaves.
+    type_keys("\x04");
+    screen.wait_for_close();
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status:?}: {}", screen.text);
+    assert!(!screen.text.contains("panicked"), "{}", screen.text);
+}
