@@ -6,13 +6,10 @@ use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for key in [
-        "PLANCHECK_DATABASE",
-        "PLANCHECK_THRESHOLD",
-        "PLANCHECK_CONFIG",
-        "DISCORD_TOKEN",
-        "RUST_LOG",
-    ] {
+    for var in plancheck::config::env_vars() {
+        c.env_remove(var.name);
+    }
+    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
         c.env_remove(key);
     }
     c.env("PLANCHECK_LOG", "warn");
@@ -690,4 +687,33 @@ fn the_console_on_a_terminal_has_a_prompt_line_editing_and_history() {
     let status = child.0.wait().unwrap();
     assert!(status.success(), "{status:?}: {}", screen.text);
     assert!(!screen.text.contains("panicked"), "{}", screen.text);
+}
+
+#[test]
+fn every_config_key_is_read_from_its_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    // Out of range: the variable is read (and named in the error).
+    let out = bin()
+        .args(["packs", "--check"])
+        .env("PLANCHECK_DATABASE", &db)
+        .env("PLANCHECK_DETECTION_WINDOW_MINUTES", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "PLANCHECK_DETECTION_WINDOW_MINUTES: detection.window_minutes = 0 must be between"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // Control: in range, the same command passes.
+    let ok = bin()
+        .args(["packs", "--check"])
+        .env("PLANCHECK_DATABASE", &db)
+        .env("PLANCHECK_DETECTION_WINDOW_MINUTES", "45")
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
 }
