@@ -1,13 +1,18 @@
 //! The command line (clap): parse once, then `main` dispatches.
 
-use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "plancheck",
     version,
-    about = "Notices feature discussions and offers backend planning questions."
+    propagate_version = true,
+    about = "Notices feature discussions and offers backend planning questions.",
+    after_help = "Exit status: 0 on success, 1 on any error, 2 on a command-line usage error.\n\
+                  Environment: DISCORD_TOKEN (the bot token); PLANCHECK_CONFIG, and PLANCHECK_* \
+                  variables that override the config (see config.example.toml)."
 )]
 pub struct Cli {
     /// Configuration file (TOML); see config.example.toml. Optional.
@@ -112,4 +117,36 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Print a shell completion script, e.g. `plancheck completions bash >
+    /// ~/.local/share/bash-completion/completions/plancheck`.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff): `plancheck man > plancheck.1`.
+    Man {
+        /// Instead, write plancheck.1 and a page for each command (plancheck-scan.1, …) into
+        /// this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The completion script for `shell`, built from these definitions.
+pub fn completions(shell: Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "plancheck", &mut script);
+    script
+}
+
+/// The manual page `plancheck(1)` (roff), built from these definitions.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    Ok(page)
+}
+
+/// Writes `plancheck.1` and one page for each command into `dir`.
+pub fn write_man_pages(dir: &Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(Cli::command(), dir)
 }

@@ -1,9 +1,15 @@
-//! Configuration: defaults, then an optional TOML file, then environment variables.
-//! The Discord token comes only from the environment or a file, and never prints.
+//! Configuration in layers (figment): defaults, then an optional TOML file, then
+//! environment variables named after the keys. The Discord token comes only from the
+//! environment or a file, and never prints.
 
 use crate::detect;
-use serde::Deserialize;
+use crate::guild::{COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider, providers::Serialized};
+use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 /// A secret that never shows in `Debug`, `Display` or logs.
@@ -33,10 +39,11 @@ impl fmt::Display for Secret {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// SQLite database file.
+    #[serde(deserialize_with = "database")]
     pub database: PathBuf,
     /// A folder of the server's own packs (`*.toml`), added to or replacing shipped ones.
     pub packs_dir: Option<PathBuf>,
@@ -47,25 +54,29 @@ pub struct Config {
     pub discord: DiscordConfig,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct ChecklistConfig {
     /// How many questions a checklist starts with, unless a server or a plan says otherwise.
     pub depth: crate::plan::select::Depth,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DetectionConfig {
     /// A detection-cue file to use instead of the shipped `prompts/detection.toml`.
     pub cues_file: Option<PathBuf>,
+    #[serde(deserialize_with = "threshold")]
     pub threshold: f32,
+    #[serde(deserialize_with = "window_messages")]
     pub window_messages: usize,
+    #[serde(deserialize_with = "window_minutes")]
     pub window_minutes: i64,
+    #[serde(deserialize_with = "cooldown_minutes")]
     pub cooldown_minutes: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// A file holding the bot token (instead of `DISCORD_TOKEN`).
@@ -73,6 +84,7 @@ pub struct DiscordConfig {
     /// Register commands to this server only (instant, for development); else globally.
     pub dev_guild: Option<u64>,
     /// Send all REST calls through this rate-limiting proxy (`http://host:port`).
+    #[serde(deserialize_with = "rest_proxy")]
     pub rest_proxy: Option<String>,
 }
 
@@ -118,39 +130,188 @@ fn err(place: impl Into<String>, message: impl Into<String>) -> ConfigError {
     }
 }
 
-/// Environment variables read on top of the file (names in `config.example.toml`).
-pub const ENV_KEYS: [&str; 9] = [
-    "PLANCHECK_DATABASE",
-    "PLANCHECK_PACKS_DIR",
-    "PLANCHECK_LOG",
-    "PLANCHECK_THRESHOLD",
-    "PLANCHECK_WINDOW_MESSAGES",
-    "PLANCHECK_COOLDOWN_MINUTES",
-    "PLANCHECK_DEV_GUILD",
-    "PLANCHECK_REST_PROXY",
-    "PLANCHECK_DEPTH",
-];
+// Values are checked as they are read, so an error names where the value came from: the
+// file and line (the TOML reader's span), or the environment variable.
+
+fn in_range<'de, D, T>(d: D, key: &str, range: &RangeInclusive<T>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + PartialOrd + fmt::Display + Copy,
+{
+    let value = T::deserialize(d)?;
+    check_range(key, value, range).map_err(D::Error::custom)?;
+    Ok(value)
+}
+
+fn threshold<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    in_range(d, "detection.threshold", &THRESHOLD)
+}
+
+fn window_messages<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    in_range(d, "detection.window_messages", &WINDOW_MESSAGES)
+}
+
+fn window_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    in_range(d, "detection.window_minutes", &WINDOW_MINUTES)
+}
+
+fn cooldown_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    in_range(d, "detection.cooldown_minutes", &COOLDOWN_MINUTES)
+}
+
+fn rest_proxy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let proxy = Option::<String>::deserialize(d)?;
+    if let Some(p) = &proxy {
+        if !(p.starts_with("http://") || p.starts_with("https://")) || p.len() < 10 {
+            return Err(D::Error::custom(format!(
+                "discord.rest_proxy = '{p}' must be an http:// or https:// address"
+            )));
+        }
+    }
+    Ok(proxy)
+}
+
+fn database<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+    let path = PathBuf::deserialize(d)?;
+    if path.as_os_str().is_empty() {
+        return Err(D::Error::custom("database must not be empty"));
+    }
+    Ok(path)
+}
+
+/// Where environment variables start.
+pub const ENV_PREFIX: &str = "PLANCHECK_";
+
+/// An environment variable that overrides a config key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    /// `PLANCHECK_DETECTION_WINDOW_MINUTES`.
+    pub name: String,
+    /// `detection.window_minutes`.
+    pub key: String,
+}
+
+/// The environment variables that override the config: for each key, `PLANCHECK_` and the
+/// key with its section in capitals (`PLANCHECK_DETECTION_WINDOW_MINUTES` for `[detection]
+/// window_minutes`), and, where no other key has the same name, the short form without
+/// the section (`PLANCHECK_WINDOW_MINUTES`, as earlier versions read); the full name wins
+/// when both are set. Read off the config's own shape, so a new key needs no list updated.
+pub fn env_vars() -> Vec<EnvVar> {
+    let Ok(Value::Dict(_, top)) = Value::serialize(Config::default()) else {
+        unreachable!("the config serializes to a table");
+    };
+    let mut keys: Vec<Vec<String>> = Vec::new();
+    for (name, value) in &top {
+        match value {
+            Value::Dict(_, section) => {
+                keys.extend(section.keys().map(|k| vec![name.clone(), k.clone()]))
+            }
+            _ => keys.push(vec![name.clone()]),
+        }
+    }
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for key in &keys {
+        *uses.entry(key[key.len() - 1].as_str()).or_default() += 1;
+    }
+    let var = |parts: &[String]| format!("{ENV_PREFIX}{}", parts.join("_").to_uppercase());
+    let short = keys
+        .iter()
+        .filter(|k| k.len() > 1 && uses[k[k.len() - 1].as_str()] == 1)
+        .map(|k| EnvVar {
+            name: var(&k[k.len() - 1..]),
+            key: k.join("."),
+        });
+    let full = keys.iter().map(|k| EnvVar {
+        name: var(k),
+        key: k.join("."),
+    });
+    short.chain(full).collect()
+}
+
+/// The environment as a figment layer: the variables of [`env_vars`] that are set and
+/// not empty. An error in one names the variable.
+struct Environment {
+    values: Dict,
+    /// The variable each key was read from.
+    names: BTreeMap<String, String>,
+}
+
+impl Environment {
+    fn read(env: &impl Fn(&str) -> Option<String>) -> Environment {
+        let mut values = Dict::new();
+        let mut names = BTreeMap::new();
+        for var in env_vars() {
+            let Some(v) = env(&var.name).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            // Strings as written; figment's lossy reading makes numbers of them where a
+            // number is wanted, so `PLANCHECK_DATABASE=2024` stays a file name.
+            let mut dict = &mut values;
+            let parts: Vec<&str> = var.key.split('.').collect();
+            for part in &parts[..parts.len() - 1] {
+                let entry = dict
+                    .entry(part.to_string())
+                    .or_insert_with(|| Value::from(Dict::new()));
+                let Value::Dict(_, inner) = entry else {
+                    unreachable!("sections are tables");
+                };
+                dict = inner;
+            }
+            dict.insert(parts[parts.len() - 1].to_string(), Value::from(v));
+            names.insert(var.key, var.name);
+        }
+        Environment { values, names }
+    }
+}
+
+impl Provider for Environment {
+    fn metadata(&self) -> Metadata {
+        let names = self.names.clone();
+        Metadata::named("environment").interpolater(move |_, keys: &[&str]| {
+            names
+                .get(&keys.join("."))
+                .cloned()
+                .unwrap_or_else(|| "environment".to_string())
+        })
+    }
+
+    fn data(&self) -> figment::Result<Map<Profile, Dict>> {
+        Ok(Profile::Default.collect(self.values.clone()))
+    }
+}
+
+fn from_figment(e: figment::Error) -> ConfigError {
+    let place = e
+        .metadata
+        .as_ref()
+        .map(|m| m.interpolate(&Profile::Default, &e.path))
+        .unwrap_or_else(|| "environment".to_string());
+    let message = match &e.kind {
+        figment::error::Kind::Message(m) => m.clone(),
+        kind => format!("{}: {kind}", e.path.join(".")),
+    };
+    err(place, message)
+}
 
 impl Config {
-    /// Parses a config file's text; errors name `file:line` and the key.
+    /// Parses a config file's text over the defaults; errors name `file:line` and the key.
     pub fn parse(file: &str, src: &str) -> Result<Config, ConfigError> {
-        let cfg: Config = toml::from_str(src).map_err(|e| {
+        toml::from_str(src).map_err(|e| {
             let place = match e.span() {
                 Some(s) => format!("{file}:{}", crate::packs::line_of(src, s.start)),
                 None => file.to_string(),
             };
             err(place, crate::packs::toml_message(src, &e))
-        })?;
-        cfg.validate(file)?;
-        Ok(cfg)
+        })
     }
 
-    /// Loads `path` if given (it must exist), else defaults; then applies `env`.
+    /// Loads `path` if given (it must exist), else defaults; then the environment
+    /// variables of [`env_vars`], looked up with `env`.
     pub fn load(
         path: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let mut cfg = match path {
+        let file = match path {
             Some(p) => {
                 let name = p.display().to_string();
                 let src = std::fs::read_to_string(p)
@@ -159,85 +320,10 @@ impl Config {
             }
             None => Config::default(),
         };
-        cfg.apply_env(&env)?;
-        cfg.validate("environment")?;
-        Ok(cfg)
-    }
-
-    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
-        fn num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, ConfigError> {
-            v.trim()
-                .parse()
-                .map_err(|_| err(key, format!("'{v}' is not a valid number")))
-        }
-        for key in ENV_KEYS {
-            let Some(v) = env(key).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            match key {
-                "PLANCHECK_DATABASE" => self.database = PathBuf::from(v),
-                "PLANCHECK_PACKS_DIR" => self.packs_dir = Some(PathBuf::from(v)),
-                "PLANCHECK_LOG" => self.log = v,
-                "PLANCHECK_THRESHOLD" => self.detection.threshold = num(key, &v)?,
-                "PLANCHECK_WINDOW_MESSAGES" => self.detection.window_messages = num(key, &v)?,
-                "PLANCHECK_COOLDOWN_MINUTES" => self.detection.cooldown_minutes = num(key, &v)?,
-                "PLANCHECK_DEV_GUILD" => self.discord.dev_guild = Some(num(key, &v)?),
-                "PLANCHECK_REST_PROXY" => self.discord.rest_proxy = Some(v),
-                "PLANCHECK_DEPTH" => {
-                    self.checklist.depth =
-                        crate::plan::select::Depth::parse(&v).ok_or_else(|| {
-                            err(
-                                key,
-                                format!("'{v}' is not a depth (quick, standard or thorough)"),
-                            )
-                        })?
-                }
-                _ => unreachable!("every ENV_KEYS entry is handled"),
-            }
-        }
-        Ok(())
-    }
-
-    fn validate(&self, place: &str) -> Result<(), ConfigError> {
-        use crate::guild::{
-            COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range,
-        };
-        let d = &self.detection;
-        check_range("detection.threshold", d.threshold, &THRESHOLD)
-            .and_then(|()| {
-                check_range(
-                    "detection.window_messages",
-                    d.window_messages,
-                    &WINDOW_MESSAGES,
-                )
-            })
-            .and_then(|()| {
-                check_range(
-                    "detection.window_minutes",
-                    d.window_minutes,
-                    &WINDOW_MINUTES,
-                )
-            })
-            .and_then(|()| {
-                check_range(
-                    "detection.cooldown_minutes",
-                    d.cooldown_minutes,
-                    &COOLDOWN_MINUTES,
-                )
-            })
-            .map_err(|m| err(place, m))?;
-        if let Some(p) = &self.discord.rest_proxy {
-            if !(p.starts_with("http://") || p.starts_with("https://")) || p.len() < 10 {
-                return Err(err(
-                    place,
-                    format!("discord.rest_proxy = '{p}' must be an http:// or https:// address"),
-                ));
-            }
-        }
-        if self.database.as_os_str().is_empty() {
-            return Err(err(place, "database must not be empty"));
-        }
-        Ok(())
+        Figment::from(Serialized::defaults(file))
+            .merge(Environment::read(&env))
+            .extract_lossy()
+            .map_err(from_figment)
     }
 
     /// The detector defaults this config sets.
@@ -271,7 +357,7 @@ impl Config {
         }
         Err(err(
             "DISCORD_TOKEN",
-            "no bot token: set DISCORD_TOKEN, or discord.token_file in the config (see README, 'Creating the Discord application')",
+            "no bot token: set DISCORD_TOKEN, or discord.token_file in the config (see README, 'The Discord bot')",
         ))
     }
 }
@@ -316,11 +402,143 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_values_are_rejected() {
+    fn out_of_range_values_name_file_and_line() {
         let e = Config::parse("c.toml", "[detection]\nthreshold = -1\n").unwrap_err();
-        assert!(e.to_string().contains("detection.threshold = -1"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "c.toml:2: detection.threshold = -1 must be between 0.5 and 20"
+        );
+        let e = Config::parse(
+            "c.toml",
+            "log = \"info\"\n\n[detection]\nwindow_messages = 8\nwindow_minutes = 0\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.place, "c.toml:5");
+        assert!(e.message.contains("window_minutes = 0"), "{e}");
         let e = Config::parse("c.toml", "[discord]\nrest_proxy = \"ftp://x\"\n").unwrap_err();
-        assert!(e.to_string().contains("rest_proxy"), "{e}");
+        assert_eq!(e.place, "c.toml:2");
+        assert!(e.message.contains("rest_proxy"), "{e}");
+        let e = Config::parse("c.toml", "\ndatabase = \"\"\n").unwrap_err();
+        assert_eq!(e.to_string(), "c.toml:2: database must not be empty");
+    }
+
+    #[test]
+    fn every_key_has_an_environment_variable_named_after_it() {
+        let vars = env_vars();
+        let find = |name: &str| vars.iter().find(|v| v.name == name).map(|v| v.key.as_str());
+        assert_eq!(
+            find("PLANCHECK_DETECTION_WINDOW_MINUTES"),
+            Some("detection.window_minutes")
+        );
+        assert_eq!(find("PLANCHECK_CHECKLIST_DEPTH"), Some("checklist.depth"));
+        assert_eq!(
+            find("PLANCHECK_DISCORD_TOKEN_FILE"),
+            Some("discord.token_file")
+        );
+        assert_eq!(find("PLANCHECK_DATABASE"), Some("database"));
+        // The short names earlier versions read still work.
+        assert_eq!(find("PLANCHECK_THRESHOLD"), Some("detection.threshold"));
+        assert_eq!(find("PLANCHECK_DEPTH"), Some("checklist.depth"));
+        assert_eq!(find("PLANCHECK_CONFIG"), None, "not a config key");
+        // Every key of the example file, commented out or not, has its full name.
+        let example = include_str!("../config.example.toml");
+        let mut section = String::new();
+        let mut keys = 0;
+        for line in example.lines() {
+            let line = line.trim_start_matches("# ").trim();
+            let header = line.strip_prefix('[').and_then(|l| l.strip_suffix(']'));
+            if let Some(name) = header.filter(|n| n.chars().all(|c| c.is_ascii_lowercase())) {
+                section = format!("{}_", name.to_uppercase());
+            } else if let Some((key, _)) = line.split_once(" = ") {
+                if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    let name = format!("PLANCHECK_{section}{}", key.to_uppercase());
+                    assert!(find(&name).is_some(), "no {name}");
+                    keys += 1;
+                }
+            }
+        }
+        assert_eq!(keys, 12, "every key of config.example.toml was checked");
+        assert_eq!(vars.len(), 12 + 9, "12 full names, 9 short ones");
+    }
+
+    #[test]
+    fn each_environment_variable_sets_its_key() {
+        let set: &[(&str, &str)] = &[
+            ("PLANCHECK_DATABASE", "2024"),
+            ("PLANCHECK_PACKS_DIR", "packs"),
+            ("PLANCHECK_LOG", "plancheck=debug,warn"),
+            ("PLANCHECK_DETECTION_CUES_FILE", "cues.toml"),
+            ("PLANCHECK_DETECTION_THRESHOLD", "2.5"),
+            ("PLANCHECK_DETECTION_WINDOW_MESSAGES", "12"),
+            ("PLANCHECK_DETECTION_WINDOW_MINUTES", "45"),
+            ("PLANCHECK_DETECTION_COOLDOWN_MINUTES", "0"),
+            ("PLANCHECK_CHECKLIST_DEPTH", "thorough"),
+            ("PLANCHECK_DISCORD_TOKEN_FILE", "/run/credentials/token"),
+            ("PLANCHECK_DISCORD_DEV_GUILD", "123456789012345678"),
+            ("PLANCHECK_DISCORD_REST_PROXY", "http://127.0.0.1:8080"),
+            // The full name wins over the short one.
+            ("PLANCHECK_WINDOW_MINUTES", "30"),
+        ];
+        let env = |k: &str| {
+            set.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        };
+        let cfg = Config::load(None, env).unwrap();
+        let expected = Config {
+            database: PathBuf::from("2024"),
+            packs_dir: Some(PathBuf::from("packs")),
+            log: "plancheck=debug,warn".into(),
+            detection: DetectionConfig {
+                cues_file: Some(PathBuf::from("cues.toml")),
+                threshold: 2.5,
+                window_messages: 12,
+                window_minutes: 45,
+                cooldown_minutes: 0,
+            },
+            checklist: ChecklistConfig {
+                depth: crate::plan::select::Depth::Thorough,
+            },
+            discord: DiscordConfig {
+                token_file: Some(PathBuf::from("/run/credentials/token")),
+                dev_guild: Some(123456789012345678),
+                rest_proxy: Some("http://127.0.0.1:8080".into()),
+            },
+        };
+        assert_eq!(cfg, expected);
+        // Control: without the environment, the defaults.
+        assert_eq!(Config::load(None, no_env).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_its_variable() {
+        let one = |name: &'static str, value: &'static str| {
+            move |k: &str| (k == name).then(|| value.to_string())
+        };
+        let e = Config::load(None, one("PLANCHECK_DETECTION_WINDOW_MINUTES", "0")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "PLANCHECK_DETECTION_WINDOW_MINUTES: detection.window_minutes = 0 must be between 1 and 1440"
+        );
+        let e = Config::load(None, one("PLANCHECK_WINDOW_MINUTES", "ten")).unwrap_err();
+        assert_eq!(e.place, "PLANCHECK_WINDOW_MINUTES");
+        let e = Config::load(None, one("PLANCHECK_CHECKLIST_DEPTH", "deep")).unwrap_err();
+        assert_eq!(e.place, "PLANCHECK_CHECKLIST_DEPTH");
+        assert!(e.message.contains("deep"), "{e}");
+        let e = Config::load(None, one("PLANCHECK_DISCORD_REST_PROXY", "ftp://x")).unwrap_err();
+        assert_eq!(e.place, "PLANCHECK_DISCORD_REST_PROXY");
+    }
+
+    #[test]
+    fn the_environment_overrides_a_file_key_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plancheck.toml");
+        std::fs::write(&file, "[detection]\nthreshold = 3.0\nwindow_minutes = 10\n").unwrap();
+        let env = |k: &str| (k == "PLANCHECK_DETECTION_WINDOW_MINUTES").then(|| "45".to_string());
+        let cfg = Config::load(Some(&file), env).unwrap();
+        assert_eq!(cfg.detection.threshold, 3.0, "from the file");
+        assert_eq!(cfg.detection.window_minutes, 45, "from the environment");
+        assert_eq!(cfg.detection.window_messages, 8, "the default");
     }
 
     #[test]

@@ -49,10 +49,73 @@ struct Session<'a, W: Write> {
     plan: Option<PlanId>,
 }
 
-/// Runs the console until end of input or `/quit`.
+/// Runs the console on piped input until end of input or `/quit`: plain lines, no prompt.
 pub async fn run<R: AsyncBufRead + Unpin, W: Write>(
     service: &Service,
     input: R,
+    out: W,
+) -> anyhow::Result<()> {
+    session(service, &mut input.lines(), out).await
+}
+
+/// Runs the console on a terminal: line editing and history (↑ ↓, Ctrl-R) with a prompt
+/// that names the current plan. Ctrl-C clears the line; Ctrl-D or `/quit` leaves.
+pub async fn run_terminal<W: Write>(service: &Service, out: W) -> anyhow::Result<()> {
+    let config = rustyline::Config::builder()
+        .auto_add_history(true)
+        .max_history_size(1000)?
+        .build();
+    let editor = rustyline::DefaultEditor::with_config(config)?;
+    let mut terminal = Terminal {
+        editor: Some(editor),
+    };
+    session(service, &mut terminal, out).await
+}
+
+/// Where the console's lines come from.
+trait LineSource {
+    /// The next line, or `None` at the end of input; `prompt` is shown where a person types.
+    async fn next_line(&mut self, prompt: &str) -> anyhow::Result<Option<String>>;
+}
+
+impl<R: AsyncBufRead + Unpin> LineSource for tokio::io::Lines<R> {
+    async fn next_line(&mut self, _prompt: &str) -> anyhow::Result<Option<String>> {
+        Ok(tokio::io::Lines::next_line(self).await?)
+    }
+}
+
+/// A person at a terminal, through rustyline.
+struct Terminal {
+    /// Lent to the blocking thread while it reads a line.
+    editor: Option<rustyline::DefaultEditor>,
+}
+
+impl LineSource for Terminal {
+    async fn next_line(&mut self, prompt: &str) -> anyhow::Result<Option<String>> {
+        use rustyline::error::ReadlineError;
+        let Some(mut editor) = self.editor.take() else {
+            anyhow::bail!("the line editor failed earlier");
+        };
+        let prompt = prompt.to_string();
+        // rustyline blocks while the person types: read on a blocking thread.
+        let (editor, line) = tokio::task::spawn_blocking(move || {
+            let line = editor.readline(&prompt);
+            (editor, line)
+        })
+        .await?;
+        self.editor = Some(editor);
+        match line {
+            Ok(line) => Ok(Some(line)),
+            Err(ReadlineError::Interrupted) => Ok(Some(String::new())),
+            Err(ReadlineError::Eof) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+async fn session<W: Write>(
+    service: &Service,
+    input: &mut impl LineSource,
     out: W,
 ) -> anyhow::Result<()> {
     let mut s = Session {
@@ -68,8 +131,8 @@ pub async fn run<R: AsyncBufRead + Unpin, W: Write>(
         s.out,
         "plancheck console: a design channel in your terminal. /help lists commands."
     )?;
-    let mut lines = input.lines();
-    while let Some(line) = lines.next_line().await? {
+    s.out.flush()?;
+    while let Some(line) = input.next_line(&s.prompt()).await? {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -91,6 +154,14 @@ pub async fn run<R: AsyncBufRead + Unpin, W: Write>(
 }
 
 impl<W: Write> Session<'_, W> {
+    /// What a person at a terminal sees before typing: the plan their commands go to.
+    fn prompt(&self) -> String {
+        match self.plan {
+            Some(plan) => format!("plan {plan}> "),
+            None => "> ".to_string(),
+        }
+    }
+
     fn id(&mut self) -> MessageId {
         self.next_id += 1;
         MessageId(self.next_id)

@@ -10,9 +10,9 @@ use plancheck::ids::{ChannelId, GuildId, PlanId};
 use plancheck::packs::PackSet;
 use plancheck::plan::Status;
 use plancheck::service::Service;
-use plancheck::store::{PlanFilter, Store};
-use plancheck::{console, eval, telemetry, transcript};
-use std::io::Write;
+use plancheck::store::{PlanFilter, Store, StoreError};
+use plancheck::{console, eval, output, telemetry, transcript};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -22,6 +22,8 @@ fn main() -> ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // The reader of our output went away (`plancheck packs | head -1`): not a failure.
+        Err(e) if output::is_closed_output(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
@@ -57,12 +59,28 @@ fn load_cues(cfg: &Config) -> Result<Arc<CompiledCues>> {
     })
 }
 
-async fn service(cfg: &Config) -> Result<Service> {
+/// How a subcommand opens the database: the bot and the console create it; commands that
+/// only read (`plans`, `export`) never do, and say "no database at PATH" instead.
+#[derive(Clone, Copy)]
+enum Open {
+    OrCreate,
+    Existing,
+}
+
+async fn service(cfg: &Config, open: Open) -> Result<Service> {
     let packs = load_packs(cfg)?;
     let cues = load_cues(cfg)?;
-    let store = Store::open(&cfg.database)
-        .await
-        .with_context(|| format!("cannot open the database {}", cfg.database.display()))?;
+    let store = match open {
+        Open::OrCreate => Store::open(&cfg.database).await,
+        Open::Existing => Store::open_existing(&cfg.database).await,
+    }
+    .map_err(|e| match e {
+        e @ StoreError::Missing(_) => anyhow::Error::new(e),
+        e => anyhow::Error::new(e).context(format!(
+            "cannot open the database {}",
+            cfg.database.display()
+        )),
+    })?;
     Ok(Service::new(store, packs, cues, cfg.detector_defaults()).with_depth(cfg.checklist.depth))
 }
 
@@ -71,24 +89,51 @@ fn read(path: &Path) -> Result<String> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = output::Stdout;
+    // These describe the command line itself: no config needed (nor a broken one in the way).
+    match &cli.command {
+        Command::Completions { shell } => {
+            out.write_all(&plancheck::cli::completions(*shell))?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { dir: Some(dir) } => {
+            plancheck::cli::write_man_pages(dir)
+                .with_context(|| format!("cannot write manual pages in {}", dir.display()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { dir: None } => {
+            out.write_all(&plancheck::cli::man_page()?)?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let cfg = Config::load(cli.config.as_deref(), env)?;
     telemetry::init(&cfg.log);
     match cli.command {
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
         Command::Run => {
             let token = cfg.token(env)?;
-            let service = service(&cfg).await?;
+            let service = service(&cfg, Open::OrCreate).await?;
             plancheck::discord::run(cfg, token, service).await?;
         }
         Command::InviteUrl { application_id } => {
-            println!("{}", plancheck::discord::invite_url(application_id));
+            writeln!(out, "{}", plancheck::discord::invite_url(application_id))?;
         }
         Command::Console => {
-            let service = service(&cfg).await?;
-            let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-            console::run(&service, stdin, std::io::stdout()).await?;
+            let service = service(&cfg, Open::OrCreate).await?;
+            // A person at a terminal gets line editing and a prompt; piped input is read
+            // as plain lines.
+            if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+                console::run_terminal(&service, out).await?;
+            } else {
+                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+                console::run(&service, stdin, out).await?;
+            }
             service.store().close().await;
         }
-        Command::Scan { files, json } => scan(&cfg, &files, json)?,
+        Command::Scan { files, json } => scan(&cfg, &files, json, &mut out)?,
         Command::Eval {
             file,
             json,
@@ -113,12 +158,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let peaks = eval::peaks(&rows, &mut detector, &settings);
             let report = eval::report_at(&rows, &peaks, settings.threshold);
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
             } else {
-                print!("{}", eval::table(&report));
+                write!(out, "{}", eval::table(&report))?;
             }
             if sweep {
-                print!("\n{}", eval::sweep_table(&rows, &peaks, settings.threshold));
+                write!(
+                    out,
+                    "\n{}",
+                    eval::sweep_table(&rows, &peaks, settings.threshold)
+                )?;
             }
             if let Some(path) = plot {
                 write_atomically(&path, &eval::plot_svg(&rows, &peaks, settings.threshold))?;
@@ -131,27 +180,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     ("False positives (highest scores first)", fps),
                     ("Misses (lowest scores first)", misses),
                 ] {
-                    println!("\n{title}:");
+                    writeln!(out, "\n{title}:")?;
                     for e in list {
                         let score = e
                             .peak
                             .map(|p| format!("{p:.2}"))
                             .unwrap_or_else(|| "no intent".into());
                         let first: String = e.message.chars().take(140).collect();
-                        println!(
+                        writeln!(
+                            out,
                             "  {} [{}] score {score}: {}",
                             e.id,
                             e.source,
                             first.replace('\n', " ")
-                        );
-                        println!(
+                        )?;
+                        writeln!(
+                            out,
                             "    evidence: {}",
                             if e.evidence.is_empty() {
                                 "none".to_string()
                             } else {
                                 e.evidence.join(", ")
                             }
-                        );
+                        )?;
                     }
                 }
             }
@@ -184,40 +235,44 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let packs = load_packs(&cfg)?;
             load_cues(&cfg)?;
             if check {
-                println!(
+                writeln!(
+                    out,
                     "ok: {} packs, {} questions",
                     packs.len(),
                     packs.question_count()
-                );
+                )?;
                 let groups = packs.groups();
-                println!(
+                writeln!(
+                    out,
                     "\nsame_as groups ({}): a checklist holds one of each",
                     groups.len()
-                );
+                )?;
                 for g in groups {
-                    println!("  {}", g.join(" = "));
+                    writeln!(out, "  {}", g.join(" = "))?;
                 }
                 let dups = packs.likely_duplicates();
-                println!(
+                writeln!(
+                    out,
                     "\nlikely duplicates ({}): same category, most words shared; link them with same_as or reword",
                     dups.len()
-                );
+                )?;
                 for (a, b, sim) in dups {
-                    println!("  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0);
+                    writeln!(out, "  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0)?;
                 }
             } else {
                 for p in packs.iter() {
-                    println!(
+                    writeln!(
+                        out,
                         "{} [{}] {} — {} ({})",
                         p.id,
                         p.kind.as_str(),
                         p.name,
                         p.description,
                         p.source
-                    );
+                    )?;
                     for q in &p.questions {
                         let mark = if q.critical { " (critical)" } else { "" };
-                        println!("  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text);
+                        writeln!(out, "  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text)?;
                     }
                 }
             }
@@ -227,7 +282,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             channel,
             status,
         } => {
-            let service = service(&cfg).await?;
+            let service = service(&cfg, Open::Existing).await?;
             let filter = PlanFilter {
                 guild: guild.map(GuildId),
                 channel: channel.map(ChannelId),
@@ -238,7 +293,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let plans = service.list(&filter, 1000).await?;
             for p in plans {
-                println!(
+                writeln!(
+                    out,
                     "{:>5}  {:<6}  {:>3}/{:<3}  {}  {}",
                     p.id,
                     p.status.as_str(),
@@ -246,11 +302,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     p.questions,
                     p.created_at.format("%Y-%m-%d"),
                     p.title
-                );
+                )?;
             }
         }
-        Command::Export { plan, format, out } => {
-            let service = service(&cfg).await?;
+        Command::Export {
+            plan,
+            format,
+            out: file,
+        } => {
+            let service = service(&cfg, Open::Existing).await?;
             let format = match format {
                 ExportFormat::Md => Format::Markdown,
                 ExportFormat::Json => Format::Json,
@@ -261,12 +321,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
                 Err(e) => return Err(e.into()),
             };
-            match out {
+            match file {
                 Some(path) => write_atomically(&path, &content)?,
-                None => std::io::stdout().write_all(content.as_bytes())?,
+                None => out.write_all(content.as_bytes())?,
             }
         }
     }
+    // Output still buffered is written now, so a failed write is reported, not lost.
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -299,7 +361,7 @@ fn write_atomically(path: &Path, content: &str) -> Result<()> {
     Ok(())
 }
 
-fn scan(cfg: &Config, files: &[PathBuf], json: bool) -> Result<()> {
+fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Result<()> {
     let transcripts = transcript::read_all(files, std::io::stdin().lock())?;
     let packs = load_packs(cfg)?;
     let ranker = Arc::new(PackRanker::new(&packs));
@@ -336,7 +398,7 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool) -> Result<()> {
                     "questions": checklist.first.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
                     "title": d.title,
                 });
-                println!("{v}");
+                writeln!(out, "{v}")?;
             } else {
                 let file = if several {
                     format!("{} ", t.file)
@@ -344,8 +406,8 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool) -> Result<()> {
                     String::new()
                 };
                 let first_line = msg.text.lines().next().unwrap_or("");
-                println!("{file}#{index} {author}: {first_line}");
-                println!("{}\n", console::prompt_text(&d));
+                writeln!(out, "{file}#{index} {author}: {first_line}")?;
+                writeln!(out, "{}\n", console::prompt_text(&d))?;
             }
         }
     }
@@ -356,7 +418,7 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool) -> Result<()> {
         } else {
             String::new()
         };
-        println!("{count} prompt(s) in {messages} message(s){logs}.");
+        writeln!(out, "{count} prompt(s) in {messages} message(s){logs}.")?;
     }
     Ok(())
 }

@@ -6,13 +6,10 @@ use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for key in [
-        "PLANCHECK_DATABASE",
-        "PLANCHECK_THRESHOLD",
-        "PLANCHECK_CONFIG",
-        "DISCORD_TOKEN",
-        "RUST_LOG",
-    ] {
+    for var in plancheck::config::env_vars() {
+        c.env_remove(var.name);
+    }
+    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
         c.env_remove(key);
     }
     c.env("PLANCHECK_LOG", "warn");
@@ -673,4 +670,275 @@ fn a_custom_cue_file_is_used_and_its_errors_name_file_and_line() {
         "{}",
         text(&bad.stderr)
     );
+}
+
+#[test]
+fn plans_and_export_on_a_missing_database_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("absent.db");
+    for args in [&["plans"][..], &["export", "--plan", "1"][..]] {
+        let out = run(args, &db, "");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("no database at {}", db.display())),
+            "{args:?}: {err}"
+        );
+        assert!(!db.exists(), "{args:?} created the database");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{args:?} left files behind"
+        );
+    }
+    // Control: the console creates it, after which both read it.
+    run(&["console"], &db, "/plan start First | api\n");
+    assert!(db.exists());
+    let plans = run(&["plans"], &db, "");
+    assert!(plans.status.success(), "{}", text(&plans.stderr));
+    assert!(text(&plans.stdout).contains("First"));
+    let export = run(&["export", "--plan", "1"], &db, "");
+    assert!(export.status.success(), "{}", text(&export.stderr));
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_with_status_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    run(&["console"], &db, "/plan start First | api\n");
+    // `plancheck … | head -1`, at its most abrupt: the reader is gone before the first
+    // write, so every write fails with a broken pipe.
+    for args in [
+        &["packs"][..],
+        &["plans"][..],
+        &["export", "--plan", "1"][..],
+    ] {
+        let mut child = bin()
+            .args(args)
+            .env("PLANCHECK_DATABASE", &db)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(err.is_empty(), "{args:?} printed: {err}");
+    }
+}
+
+#[test]
+fn completions_and_manual_pages_describe_every_command_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    // Neither reads the config, so a missing one is not in the way.
+    let missing_config = dir.path().join("absent.toml");
+    let with = |args: &[&str]| {
+        bin()
+            .args(args)
+            .env("PLANCHECK_CONFIG", &missing_config)
+            .env("PLANCHECK_DATABASE", dir.path().join("c.db"))
+            .output()
+            .unwrap()
+    };
+    let commands = [
+        "run",
+        "invite-url",
+        "console",
+        "scan",
+        "eval",
+        "packs",
+        "plans",
+        "export",
+        "completions",
+        "man",
+    ];
+
+    let bash = with(&["completions", "bash"]);
+    assert!(bash.status.success(), "{}", text(&bash.stderr));
+    let script = text(&bash.stdout);
+    assert!(script.contains("_plancheck()"), "{script}");
+    assert!(script.contains("complete -F _plancheck"), "{script}");
+    for c in commands {
+        assert!(script.contains(c), "bash completion lacks {c}");
+    }
+    let zsh = with(&["completions", "zsh"]);
+    assert!(text(&zsh.stdout).starts_with("#compdef plancheck"));
+    let bad = with(&["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+
+    let man = with(&["man"]);
+    assert!(man.status.success(), "{}", text(&man.stderr));
+    let page = text(&man.stdout);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq"), "{page}");
+    assert!(page.contains(".TH plancheck 1"), "{page}");
+    assert!(page.contains(".SH SUBCOMMANDS"), "{page}");
+    for c in commands {
+        let roff = format!("plancheck\\-{}(1)", c.replace('-', "\\-"));
+        assert!(page.contains(&roff), "the man page lacks {roff}");
+    }
+
+    let pages = dir.path().join("man1");
+    std::fs::create_dir(&pages).unwrap();
+    let out = with(&["man", "--dir", pages.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let export = std::fs::read_to_string(pages.join("plancheck-export.1")).unwrap();
+    assert!(export.contains(".TH plancheck-export 1"), "{export}");
+    assert!(export.contains("\\-\\-format"), "{export}");
+    assert!(pages.join("plancheck.1").is_file());
+    assert!(!dir.path().join("c.db").exists(), "no database touched");
+}
+
+/// What a pseudo-terminal's program has shown so far, read on a thread.
+struct Screen {
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+    text: String,
+    /// Where the next `wait_for` starts looking.
+    seen: usize,
+}
+
+impl Screen {
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn new(mut master: std::fs::File) -> Screen {
+        use std::io::Read;
+        let (tx, chunks) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Ends when the program has exited and the terminal is closed (EIO).
+            while let Ok(n @ 1..) = master.read(&mut buf) {
+                if tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Screen {
+            chunks,
+            text: String::new(),
+            seen: 0,
+        }
+    }
+
+    /// Waits until `needle` shows after what earlier waits found.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + Self::PATIENCE;
+        loop {
+            if let Some(at) = self.text[self.seen..].find(needle) {
+                self.seen += at + needle.len();
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(e) => panic!("{e}: no {needle:?} in {:?}", &self.text[self.seen..]),
+            }
+        }
+    }
+
+    /// Waits until the program has closed the terminal.
+    fn wait_for_close(&mut self) {
+        let deadline = std::time::Instant::now() + Self::PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(e) => panic!("{e}: still open after {:?}", &self.text[self.seen..]),
+            }
+        }
+    }
+}
+
+/// Kills the child if the test fails half-way.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_console_on_a_terminal_has_a_prompt_line_editing_and_history() {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let child = bin()
+        .arg("console")
+        .env("PLANCHECK_DATABASE", &db)
+        .env("TERM", "xterm")
+        .stdin(terminal.try_clone().unwrap())
+        .stdout(terminal.try_clone().unwrap())
+        .stderr(terminal)
+        .spawn()
+        .unwrap();
+    let mut child = Reaper(child);
+    let mut keys = std::fs::File::from(master);
+    let mut screen = Screen::new(keys.try_clone().unwrap());
+    let mut type_keys = |s: &str| keys.write_all(s.as_bytes()).unwrap();
+
+    // A prompt, shown once the console is ready for a line.
+    screen.wait_for("/help lists commands.");
+    screen.wait_for("> ");
+    type_keys("/plan start First | api\r");
+    screen.wait_for("Checklist started: plan 1");
+    // The prompt names the plan that commands go to.
+    screen.wait_for("plan 1> ");
+
+    // History: ↑ brings back the last line (on a plain terminal it would be "^[[A").
+    type_keys("\x1b[A\r");
+    screen.wait_for("Checklist started: plan 2");
+    screen.wait_for("plan 2> ");
+
+    // Editing: type "plan status", go to the start (Ctrl-A), add the "/".
+    type_keys("plan status\x01/\r");
+    screen.wait_for("Plan 2 \"First\" (open)");
+    screen.wait_for("plan 2> ");
+
+    // Ctrl-D on an empty line leaves.
+    type_keys("\x04");
+    screen.wait_for_close();
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status:?}: {}", screen.text);
+    assert!(!screen.text.contains("panicked"), "{}", screen.text);
+}
+
+#[test]
+fn every_config_key_is_read_from_its_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    // Out of range: the variable is read (and named in the error).
+    let out = bin()
+        .args(["packs", "--check"])
+        .env("PLANCHECK_DATABASE", &db)
+        .env("PLANCHECK_DETECTION_WINDOW_MINUTES", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "PLANCHECK_DETECTION_WINDOW_MINUTES: detection.window_minutes = 0 must be between"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // Control: in range, the same command passes.
+    let ok = bin()
+        .args(["packs", "--check"])
+        .env("PLANCHECK_DATABASE", &db)
+        .env("PLANCHECK_DETECTION_WINDOW_MINUTES", "45")
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
 }

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A store error: the database failed, or held something it should not.
@@ -31,6 +31,11 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("cannot apply database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "no database at {}: nothing has been recorded there yet (the bot and the console create it; `database` in the config or PLANCHECK_DATABASE names another)",
+        .0.display()
+    )]
+    Missing(PathBuf),
     #[error("corrupt value in {table}.{column}: {detail}")]
     Corrupt {
         table: &'static str,
@@ -49,11 +54,24 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and applies migrations.
-    #[tracing::instrument(skip_all, fields(path = %path.display()))]
     pub async fn open(path: &Path) -> Result<Store> {
+        Store::connect(path, true).await
+    }
+
+    /// Opens the database at `path` only if it exists, for commands that read: never
+    /// creates a file. Migrations still run, so an older database is brought up to date.
+    pub async fn open_existing(path: &Path) -> Result<Store> {
+        if !path.is_file() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Store::connect(path, false).await
+    }
+
+    #[tracing::instrument(skip_all, fields(path = %path.display()))]
+    async fn connect(path: &Path, create: bool) -> Result<Store> {
         let options = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)

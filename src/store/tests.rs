@@ -228,3 +228,23 @@ async fn data_survives_reopening_the_file() {
     let again = Store::open(&path).await.unwrap();
     assert_eq!(again.plan(id).await.unwrap().unwrap().events.len(), 1);
 }
+
+#[tokio::test]
+async fn opening_an_existing_database_never_creates_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absent.db");
+    let e = Store::open_existing(&path).await.unwrap_err();
+    assert!(matches!(e, StoreError::Missing(_)), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("no database at {}", path.display())),
+        "{e}"
+    );
+    assert!(!path.exists(), "nothing created");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    // Control: once the database exists, the same call opens it.
+    Store::open(&path).await.unwrap().close().await;
+    let store = Store::open_existing(&path).await.unwrap();
+    assert!(store.plan(PlanId(1)).await.unwrap().is_none());
+}
