@@ -109,24 +109,19 @@ pub fn ngrams(prose: &str, scratch: &mut Vec<Word>, out: &mut Vec<(u64, usize, u
     }
 }
 
-/// Keeps the first occurrence of each n-gram (a message counts an n-gram once, as in
-/// training) and returns the scale every n-gram weight of the message is multiplied by:
-/// `1/sqrt(distinct n-grams)`, so a long message does not outvote a short one by length.
-pub fn dedup_ngrams(grams: &mut Vec<(u64, usize, usize)>, seen: &mut Vec<u64>) -> f32 {
-    seen.clear();
-    grams.retain(|&(h, _, _)| {
-        if seen.contains(&h) {
-            false
-        } else {
-            seen.push(h);
-            true
-        }
-    });
-    ngram_scale(grams.len())
+/// Keeps one occurrence of each n-gram, the first (a message counts an n-gram once, as in
+/// training), in hash order, and returns the scale every n-gram weight of the message is
+/// multiplied by: `1/sqrt(distinct n-grams)`, so a long message does not outvote a short
+/// one by length.
+pub fn dedup_ngrams(grams: &mut Vec<(u64, usize, usize)>) -> f32 {
+    grams.sort_unstable_by_key(|&(hash, start, _)| (hash, start));
+    grams.dedup_by_key(|g| g.0);
+    inv_sqrt(grams.len())
 }
 
-/// `1/sqrt(n)` for `n` distinct n-grams (0 for none).
-pub fn ngram_scale(n: usize) -> f32 {
+/// `1/sqrt(n)` (0 for none): how distinct n-grams scale in a message, and messages in a
+/// conversation.
+pub fn inv_sqrt(n: usize) -> f32 {
     if n == 0 { 0.0 } else { 1.0 / (n as f32).sqrt() }
 }
 
@@ -183,30 +178,37 @@ pub fn families(cues: &CompiledCues, prose: &str, opener: bool) -> (u64, f32) {
         return (0, 0.0);
     }
     let mut bits = 0u64;
-    // The strongest cue of each family: (cue index, weight).
-    let mut best: [Option<(usize, f32)>; super::MAX_FAMILIES] = [None; super::MAX_FAMILIES];
+    let (mut intent, mut other, mut cancel) = (0.0, 0.0, 0.0);
+    for (family, idx) in strongest_cues(cues, prose, opener) {
+        bits |= 1 << family;
+        let m = &cues.meta[idx];
+        match m.polarity {
+            Polarity::Intent => intent += m.weight,
+            Polarity::Other if m.cancel_only => cancel += m.weight,
+            Polarity::Other => other += m.weight,
+        }
+    }
+    let score: f32 = intent - other - f32::min(cancel, intent);
+    (bits, score.clamp(CUE_FLOOR, CUE_CAP))
+}
+
+/// For each cue family that fires in `prose`, its strongest cue: `(family, cue index)`,
+/// families in the order they first matched; `opener_only` cues only when the message
+/// opens its conversation.
+pub fn strongest_cues(cues: &CompiledCues, prose: &str, opener: bool) -> Vec<(usize, usize)> {
+    let mut best: Vec<(usize, usize)> = Vec::new();
     for idx in cues.set.matches(prose).iter() {
         let m = &cues.meta[idx];
         if m.opener_only && !opener {
             continue;
         }
-        bits |= 1 << m.family_index;
-        let slot = &mut best[m.family_index];
-        if slot.is_none_or(|(_, w)| m.weight > w) {
-            *slot = Some((idx, m.weight));
+        match best.iter_mut().find(|(f, _)| *f == m.family_index) {
+            Some(slot) if cues.meta[slot.1].weight < m.weight => slot.1 = idx,
+            Some(_) => {}
+            None => best.push((m.family_index, idx)),
         }
     }
-    let (mut intent, mut other, mut cancel) = (0.0, 0.0, 0.0);
-    for (idx, w) in best.into_iter().take(cues.families.len()).flatten() {
-        let m = &cues.meta[idx];
-        match m.polarity {
-            Polarity::Intent => intent += w,
-            Polarity::Other if m.cancel_only => cancel += w,
-            Polarity::Other => other += w,
-        }
-    }
-    let score: f32 = intent - other - f32::min(cancel, intent);
-    (bits, score.clamp(CUE_FLOOR, CUE_CAP))
+    best
 }
 
 /// The signals of one message.
@@ -256,11 +258,6 @@ fn has_or(sentence: &str) -> bool {
         before = !w.is_empty();
     }
     false
-}
-
-/// Family names by index, with their polarity (for the model file and evidence).
-pub fn family_names(cues: &CompiledCues) -> &[(String, Polarity)] {
-    &cues.families
 }
 
 #[cfg(test)]

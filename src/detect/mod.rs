@@ -189,11 +189,11 @@ impl AfterPrompt {
 /// At most this many messages after a prompt count for its packs.
 pub const AFTER_PROMPT_MESSAGES: usize = 20;
 
-/// Hashes channel ids (already well-spread snowflakes) with one multiplication instead
-/// of SipHash: the channel map is looked up for every message. Keys come from Discord,
+/// Hashes ids (channel snowflakes, n-gram FNV hashes: already well spread) with one
+/// multiplication instead of SipHash: the maps are looked up for every message. Keys come from Discord,
 /// not from an attacker who could choose colliding ids for one bot.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -234,9 +234,31 @@ pub struct Detector {
     ranker: std::sync::Arc<PackRanker>,
     model: std::sync::Arc<Model>,
     channels: ChannelMap,
+    scratch: Scratch,
+}
+
+/// Buffers reused from message to message (no allocation per message once warm).
+#[derive(Debug, Clone, Default)]
+struct Scratch {
     words: Vec<features::Word>,
-    ngrams: Vec<(u64, usize, usize)>,
-    seen: Vec<u64>,
+    grams: Vec<(u64, usize, usize)>,
+}
+
+/// A message's own evidence under `model`: its distinct n-grams' weights scaled by
+/// `1/sqrt(their number)`, plus its signals (without `per_message`).
+fn own_score(
+    cues: &CompiledCues,
+    ranker: &PackRanker,
+    model: &Model,
+    prose: &str,
+    opener: bool,
+    scratch: &mut Scratch,
+) -> f32 {
+    scratch.grams.clear();
+    features::ngrams(prose, &mut scratch.words, &mut scratch.grams);
+    let scale = features::dedup_ngrams(&mut scratch.grams);
+    let grams: f32 = scratch.grams.iter().map(|(h, _, _)| model.ngram(*h)).sum();
+    scale * grams + model.signals(&features::signals(cues, ranker, prose, opener))
 }
 
 /// The best-scoring stretch of a conversation that ends at the latest message.
@@ -265,9 +287,7 @@ impl Detector {
             ranker,
             model,
             channels: ChannelMap::default(),
-            words: Vec::new(),
-            ngrams: Vec::new(),
-            seen: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -278,17 +298,15 @@ impl Detector {
     /// A message's own evidence (n-grams and signals, without `per_message`): positive
     /// when it speaks for a feature discussion. `opener` when it opens a conversation.
     pub fn message_score(&self, prose: &str, opener: bool) -> f32 {
-        let (mut words, mut grams, mut seen) = (Vec::new(), Vec::new(), Vec::new());
-        features::ngrams(prose, &mut words, &mut grams);
-        let scale = features::dedup_ngrams(&mut grams, &mut seen);
-        let mut sum: f32 = scale
-            * grams
-                .iter()
-                .map(|(h, _, _)| self.model.ngram(*h))
-                .sum::<f32>();
-        let signals = features::signals(&self.cues, &self.ranker, prose, opener);
-        sum += self.model.signals(&signals);
-        sum
+        let mut scratch = Scratch::default();
+        own_score(
+            &self.cues,
+            &self.ranker,
+            &self.model,
+            prose,
+            opener,
+            &mut scratch,
+        )
     }
 
     /// Why a message scored as it did: cue families, design vocabulary, "X or Y?" and the
@@ -395,17 +413,14 @@ impl Detector {
             .count()
             < OPENER_MESSAGES;
         let model = &self.model;
-        self.ngrams.clear();
-        features::ngrams(&prose, &mut self.words, &mut self.ngrams);
-        let scale = features::dedup_ngrams(&mut self.ngrams, &mut self.seen);
-        let mut own: f32 = scale
-            * self
-                .ngrams
-                .iter()
-                .map(|(h, _, _)| model.ngram(*h))
-                .sum::<f32>();
-        let signals = features::signals(&self.cues, &self.ranker, &prose, opener);
-        own += model.signals(&signals);
+        let own = own_score(
+            &self.cues,
+            &self.ranker,
+            model,
+            &prose,
+            opener,
+            &mut self.scratch,
+        );
         state.entries.push_back(Entry {
             id: msg.id,
             author: msg.author,
@@ -419,13 +434,10 @@ impl Detector {
         while state.entries.len() > settings.window_messages.max(1) {
             state.entries.pop_front();
         }
-        if (own <= 0.0 && signals.cue_score <= 0.0)
-            || state.quiet_until.is_some_and(|until| msg.at < until)
-        {
+        if own <= 0.0 || state.quiet_until.is_some_and(|until| msg.at < until) {
             return None;
         }
-        let best = best_suffix(model, &state.entries, conversation);
-        Some(best)
+        Some(best_suffix(model, &state.entries, conversation))
     }
 
     /// Packs that fit what `channel` said after the prompt tipped by `prompt` (within the
@@ -605,7 +617,7 @@ pub fn evidence_of(
         }
     };
     // Cue families: the strongest cue of each family that fired, where it matched.
-    for (family, idx) in strongest_cues(cues, prose, opener) {
+    for (family, idx) in features::strongest_cues(cues, prose, opener) {
         // What the family adds: its own weight, and its cue's share of the cues' score.
         let m = &cues.meta[idx];
         let signed = match m.polarity {
@@ -661,7 +673,7 @@ pub fn evidence_of(
     let mut words = Vec::new();
     let mut grams = Vec::new();
     features::ngrams(prose, &mut words, &mut grams);
-    let scale = features::dedup_ngrams(&mut grams, &mut Vec::new());
+    let scale = features::dedup_ngrams(&mut grams);
     let mut weighted: Vec<(f32, usize, usize)> = grams
         .iter()
         .map(|&(h, s, e)| (scale * model.ngram(h), s, e))
@@ -688,26 +700,9 @@ pub fn evidence_of(
     out
 }
 
-/// For each cue family that fires in `prose`, its strongest cue: `(family, cue index)`.
-fn strongest_cues(cues: &CompiledCues, prose: &str, opener: bool) -> Vec<(usize, usize)> {
-    let mut best: Vec<(usize, usize)> = Vec::new();
-    for idx in cues.set.matches(prose).iter() {
-        let m = &cues.meta[idx];
-        if m.opener_only && !opener {
-            continue;
-        }
-        match best.iter_mut().find(|(f, _)| *f == m.family_index) {
-            Some(slot) if cues.meta[slot.1].weight < m.weight => slot.1 = idx,
-            Some(_) => {}
-            None => best.push((m.family_index, idx)),
-        }
-    }
-    best
-}
-
 /// Where the strongest feature cue of a message ends (the title starts after it).
 fn cue_end(cues: &CompiledCues, prose: &str, opener: bool) -> Option<usize> {
-    let (_, idx) = strongest_cues(cues, prose, opener)
+    let (_, idx) = features::strongest_cues(cues, prose, opener)
         .into_iter()
         .filter(|(f, _)| cues.families[*f].1 == Polarity::Intent)
         // The strongest; among equals, the first family.

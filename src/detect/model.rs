@@ -1,9 +1,10 @@
 //! The learned detection model: a logistic regression over a conversation's features,
 //! read from `prompts/model.json` (written by `plancheck train`, compiled in).
 //!
-//! Linear, so a conversation's score is a sum: a constant, plus one cached contribution
-//! per message (its n-grams, cue families, design vocabulary, "X or Y?"), plus terms
-//! for how many people wrote and how many messages it has. The score is the model's
+//! Linear in its weights, so a conversation's score is cheap: a constant, plus one cached
+//! contribution per message (its n-grams, cue families and the cues' score, design
+//! vocabulary, "X or Y?"), summed and scaled by 1/sqrt(messages), plus terms for how
+//! many people wrote and how many messages it has. The score is the model's
 //! logit plus `offset`, so the default threshold (1.5) is a positive number and each
 //! 0.25 the calibration adds is a quarter of a logit.
 
@@ -11,7 +12,7 @@ use super::cues::CompiledCues;
 use super::features::{Signals, ngram_hash};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// The shipped model file.
 pub const SHIPPED: &str = include_str!("../../prompts/model.json");
@@ -70,24 +71,6 @@ pub fn message_bucket(n: usize) -> usize {
     }
 }
 
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        // Keys are already FNV hashes.
-        self.0 = n;
-    }
-}
-
 /// The model resolved against a cue set: family weights by family index, n-grams by hash.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -105,7 +88,7 @@ pub struct Model {
     ngrams: std::sync::Arc<NgramTable>,
 }
 
-type NgramTable = HashMap<u64, f32, BuildHasherDefault<KeyHasher>>;
+type NgramTable = HashMap<u64, f32, BuildHasherDefault<super::IdHasher>>;
 
 /// The shipped model file and its n-gram table, parsed once per process.
 static SHIPPED_MODEL: std::sync::OnceLock<(ModelFile, std::sync::Arc<NgramTable>)> =
@@ -223,7 +206,7 @@ impl Model {
     pub fn conversation(&self, sum: f32, participants: usize, messages: usize) -> f32 {
         self.offset
             + self.bias
-            + sum * super::features::ngram_scale(messages)
+            + sum * super::features::inv_sqrt(messages)
             + self.participants[participant_bucket(participants)]
             + self.messages[message_bucket(messages)]
     }
