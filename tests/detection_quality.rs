@@ -45,6 +45,19 @@ fn dev_corpus_figures_stay_above_their_floors() {
     );
 }
 
+/// What `plancheck train` reads: the shipped conversations and the issue corpus beside the
+/// repository (or `PLANCHECK_ISSUES_TRAIN`); without it the test fails, it never skips.
+fn training_inputs() -> plancheck::eval::train::Inputs {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let issues = std::env::var("PLANCHECK_ISSUES_TRAIN")
+        .unwrap_or_else(|_| format!("{root}/../shared/corpus/issues_train.jsonl"));
+    plancheck::eval::train::load(
+        std::path::Path::new(&format!("{root}/prompts/training/design")),
+        std::path::Path::new(&issues),
+    )
+    .unwrap_or_else(|e| panic!("{e}; the issue corpus must sit beside the repository"))
+}
+
 /// The shipped `prompts/model.json` is what `plancheck train` makes of the shipped inputs:
 /// this retrains (a few seconds) and compares every weight, within 2e-4 (the file rounds
 /// weights to 1e-4; the same inputs and seed give the same fit). Needs
@@ -53,14 +66,7 @@ fn dev_corpus_figures_stay_above_their_floors() {
 fn the_shipped_model_is_what_train_produces() {
     use plancheck::detect::ModelFile;
     use plancheck::eval::train;
-    let root = env!("CARGO_MANIFEST_DIR");
-    let issues = std::env::var("PLANCHECK_ISSUES_TRAIN")
-        .unwrap_or_else(|_| format!("{root}/../shared/corpus/issues_train.jsonl"));
-    let inputs = train::load(
-        std::path::Path::new(&format!("{root}/prompts/training/design")),
-        std::path::Path::new(&issues),
-    )
-    .unwrap_or_else(|e| panic!("{e}; the issue corpus must sit beside the repository"));
+    let inputs = training_inputs();
     let packs = PackSet::shipped().unwrap();
     let trained = train::build(
         &inputs,
@@ -117,14 +123,7 @@ fn the_shipped_model_is_what_train_produces() {
 #[test]
 fn cross_validated_figures_stay_above_their_floors() {
     use plancheck::eval::train;
-    let root = env!("CARGO_MANIFEST_DIR");
-    let issues = std::env::var("PLANCHECK_ISSUES_TRAIN")
-        .unwrap_or_else(|_| format!("{root}/../shared/corpus/issues_train.jsonl"));
-    let inputs = train::load(
-        std::path::Path::new(&format!("{root}/prompts/training/design")),
-        std::path::Path::new(&issues),
-    )
-    .unwrap_or_else(|e| panic!("{e}; the issue corpus must sit beside the repository"));
+    let inputs = training_inputs();
     let packs = PackSet::shipped().unwrap();
     let cv = train::cross_validate(
         &inputs,
