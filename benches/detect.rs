@@ -55,6 +55,7 @@ fn bench(c: &mut Criterion) {
             at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 30, 0).unwrap(),
             text: t.clone(),
             reply_to: None,
+            author_name: String::new(),
         })
         .collect();
     group.bench_function("detector_observe", |b| {

@@ -34,6 +34,7 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan more [N]              add the next N best questions (default 5)
   /plan status | next | questions | list
   /plan answer Q TEXT         answer (or revise) question Q (Q3, 3 or its id)
+  /plan accept Q              take question Q's suggested answer (what was said)
   /plan skip Q REASON         skip question Q with a reason
   /plan reopen Q              reopen question Q
   /plan export [md|json|csv]  print the summary
@@ -211,6 +212,7 @@ impl<W: Write> Session<'_, W> {
             at: Utc::now(),
             text,
             reply_to: None,
+            author_name: author.name.clone(),
         };
         if let Some(prompt) = self.service.observe(GUILD, &msg, false).await? {
             self.last_prompt = Some(prompt.id);
@@ -346,6 +348,25 @@ impl<W: Write> Session<'_, W> {
                 );
                 self.say(text)
             }
+            "accept" => {
+                let plan = self.plan_id()?;
+                let act = self.act();
+                let change = self.service.accept(plan, rest, &act).await?;
+                let cov = change.plan.coverage();
+                let by = change
+                    .question
+                    .suggested
+                    .as_ref()
+                    .map(|s| s.author.name.as_str())
+                    .unwrap_or("");
+                let text = format!(
+                    "Recorded Q{} with what {by} said. {}% decided, {} critical open.",
+                    change.question.number,
+                    cov.percent(),
+                    cov.critical_open
+                );
+                self.say(text)
+            }
             "reopen" => {
                 let plan = self.plan_id()?;
                 let act = self.act();
@@ -419,6 +440,9 @@ impl<W: Write> Session<'_, W> {
         for q in &plan.questions {
             text.push_str(&summary::question_line(q));
             text.push('\n');
+            if let Some(s) = summary::suggestion_line(plan, q) {
+                text.push_str(&format!("    {s}\n"));
+            }
         }
         text.push_str("Answer with /plan answer Q TEXT.");
         self.say(text)

@@ -9,6 +9,8 @@ use plancheck::export::Format;
 use plancheck::ids::{ChannelId, GuildId, PlanId};
 use plancheck::packs::PackSet;
 use plancheck::plan::Status;
+use plancheck::plan::compose::compose;
+use plancheck::plan::said::Line;
 use plancheck::service::Service;
 use plancheck::store::{PlanFilter, Store, StoreError};
 use plancheck::{console, eval, output, telemetry, transcript};
@@ -377,16 +379,21 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Re
             };
             count += 1;
             if json {
-                // The questions its checklist would start with, as the bot would choose them.
-                let texts = detector.prompt_conversation(msg.channel, msg.id);
-                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let checklist = plancheck::plan::select::checklist(
+                // The checklist it would start, as the bot would compose it.
+                let lines: Vec<Line> = detector
+                    .prompt_conversation(msg.channel, msg.id)
+                    .iter()
+                    .map(Line::of)
+                    .collect();
+                let checklist = compose(
                     &packs,
-                    &ranker.rank(refs.iter().copied(), &settings.disabled_packs),
-                    &refs,
+                    &ranker,
+                    &lines,
                     None,
+                    &settings.disabled_packs,
                     cfg.checklist.depth,
-                );
+                )?;
+                let questions = &checklist.questions;
                 let v = serde_json::json!({
                     "file": t.file,
                     "channel": t.channel,
@@ -395,7 +402,15 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Re
                     "threshold": d.threshold,
                     "evidence": d.evidence,
                     "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-                    "questions": checklist.first.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
+                    "questions": questions.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
+                    "suggested": questions.iter().filter_map(|q| {
+                        let s = q.suggested.as_ref()?;
+                        Some(serde_json::json!({"question": q.id, "text": s.text, "author": s.author.name}))
+                    }).collect::<Vec<_>>(),
+                    "team_questions": questions.iter().filter_map(|q| {
+                        let a = q.asked.as_ref()?;
+                        Some(serde_json::json!({"id": q.id, "category": q.category.as_str(), "text": a.text, "author": a.author.name}))
+                    }).collect::<Vec<_>>(),
                     "title": d.title,
                 });
                 writeln!(out, "{v}")?;

@@ -267,16 +267,19 @@ fn parse_dce(file: &str, src: &str) -> Result<Transcript, TranscriptError> {
         .into_iter()
         .map(|m| {
             let reply_to = m.reply_to();
+            let (author, author_is_bot) = (UserId(m.author.id.0), m.author.is_bot);
+            let name = m.author.shown_name();
             let message = ChatMessage {
                 id: MessageId(m.id.0),
                 channel,
-                author: UserId(m.author.id.0),
-                author_is_bot: m.author.is_bot,
+                author,
+                author_is_bot,
                 at: m.timestamp,
                 text: m.content,
                 reply_to,
+                author_name: name.clone(),
             };
-            (m.author.shown_name(), message)
+            (name, message)
         })
         .collect();
     Ok(Transcript {
@@ -419,7 +422,7 @@ fn parse_plain(file: &str, src: &str, channel: ChannelId) -> Result<Transcript, 
             None => ("?".to_string(), UserId(0)),
         };
         messages.push((
-            name,
+            name.clone(),
             ChatMessage {
                 id: MessageId(n as u64 + 1),
                 channel,
@@ -428,6 +431,7 @@ fn parse_plain(file: &str, src: &str, channel: ChannelId) -> Result<Transcript, 
                 at,
                 text: d.text,
                 reply_to: None,
+                author_name: name.clone(),
             },
         ));
     }

@@ -100,7 +100,7 @@ fn checklist(set: &PackSet, ranker: &PackRanker, messages: &[String]) -> Outcome
         .map(|(id, _)| id.clone())
         .collect();
     let ranked = select::rank(set, &packs, &texts);
-    let (chosen, _) = select::choose(&ranked, Depth::Standard, non_core.len());
+    let (chosen, _) = select::choose(&ranked, Depth::Standard, non_core.len(), 0);
     Outcome {
         non_core,
         matches,

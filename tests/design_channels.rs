@@ -28,6 +28,7 @@ fn first_prompt(messages: &[String]) -> Option<Detection> {
             at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 60, 0).unwrap(),
             text: text.clone(),
             reply_to: None,
+            author_name: String::new(),
         };
         detector.observe(&msg, &settings)
     })
@@ -75,6 +76,7 @@ fn prompts_at(said: &[(u64, i64, &str)]) -> Vec<usize> {
                 at: chrono::DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap(),
                 text: text.to_string(),
                 reply_to: None,
+                author_name: String::new(),
             };
             detector.observe(&msg, &settings).map(|_| i)
         })

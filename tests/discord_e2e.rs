@@ -928,3 +928,77 @@ async fn a_standard_checklist_is_short_and_plan_more_adds_pages_to_its_thread() 
     let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
     assert_eq!(plan.questions.len(), n + 8);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_already_said_is_suggested_and_accepted_with_one_click() {
+    const BOB: u64 = 400_000_000_000_000_002;
+    const SAID: u64 = 500_000_000_000_000_021;
+    let h = Harness::start(&[WATCHED]).await;
+    h.fake.message_create(
+        500_000_000_000_000_020,
+        WATCHED,
+        ALICE,
+        "stripe will send us refund webhooks for card payments, we need a receiver for them",
+    );
+    h.fake.message_create(
+        SAID,
+        WATCHED,
+        BOB,
+        "we'll verify the HMAC signature @everyone and reject anything with a timestamp older than 5 min",
+    );
+    let (thread, pages) = start_checklist(&h).await;
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    let verify = plan
+        .questions
+        .iter()
+        .find(|q| q.suggested.is_some())
+        .expect("a question got the HMAC sentence as its suggested answer");
+    let accept = format!("pc1:accept:1:{}", verify.number);
+    let page = pages
+        .iter()
+        .find(|p| custom_ids(&p.body).contains(&accept))
+        .expect("the page of that question has an Accept button for it");
+    assert!(
+        content(page).contains("Already said by user400000000000000002"),
+        "{}",
+        content(page)
+    );
+    assert!(mentions_suppressed(page), "{}", page.body);
+
+    h.fake.click(
+        300_000_000_000_000_900,
+        thread,
+        ALICE,
+        &accept,
+        &page.response,
+    );
+    let r = h
+        .wait_response(300_000_000_000_000_900, "the accept confirmation", |r| {
+            content(r).contains(&format!("Recorded Q{}", verify.number))
+        })
+        .await;
+    assert_eq!(r.body["flags"], json!(64), "ephemeral");
+    assert!(mentions_suppressed(&r), "{}", r.body);
+    // Recorded as Bob's answer (he said it), with the message it was said in.
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    let QuestionState::Answered { latest, .. } = plan.state(&verify.id) else {
+        panic!("not answered")
+    };
+    assert_eq!(latest.author.id, UserId(BOB));
+    assert_eq!(latest.said_in.map(|m| m.0), Some(SAID));
+    // The page now shows the answer and no Accept button for it, and cannot ping.
+    let page_id = page.response["id"].as_str().unwrap();
+    let edit = h
+        .fake
+        .wait_for("the page's edit", |r| {
+            r.iter()
+                .any(|r| r.method == "PATCH" && r.path.ends_with(page_id))
+        })
+        .await
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path.ends_with(page_id))
+        .unwrap();
+    assert!(!custom_ids(&edit.body).contains(&accept), "{}", edit.body);
+    assert!(content(&edit).contains("✅"), "{}", edit.body);
+    assert!(mentions_suppressed(&edit), "{}", edit.body);
+}

@@ -75,6 +75,7 @@ fn a_prompt_ranks_packs_over_the_whole_window_not_just_the_last_message() {
             at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 60, 0).unwrap(),
             text: text.to_string(),
             reply_to: None,
+            author_name: String::new(),
         };
         let last = i == lines.len() - 1;
         detection = detector.observe(&msg, if last { &settings } else { &quiet });

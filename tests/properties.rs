@@ -12,7 +12,7 @@ use plancheck::detect::{
 use plancheck::export::{self, Format};
 use plancheck::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
 use plancheck::packs::{PackKind, PackSet, parse_pack};
-use plancheck::plan::{self, AnswerEvent, Author, EventKind, Plan, QuestionState, Status};
+use plancheck::plan::{self, AnswerEvent, Author, EventKind, Plan, QuestionState, Quote, Status};
 use plancheck::text::{has_visible, is_bidi_control, is_stray_control};
 use plancheck::transcript;
 use proptest::prelude::*;
@@ -319,6 +319,7 @@ proptest! {
                 at: at(minute),
                 text: m.text.clone(),
                 reply_to: None,
+                author_name: String::new(),
             };
             if let Some(det) = d.observe(&msg, &s) {
                 prop_assert!(!msg.author_is_bot);
@@ -817,42 +818,60 @@ fn hostile_plan() -> impl Strategy<Value = Plan> {
         ]),
         any::<bool>(),
         any::<u64>(),
+        (hostile(), author()),
+        (hostile(), author()),
     )
-        .prop_map(|(title, creator, changes, packs, closed, guild)| {
-            let packs: Vec<String> = packs.into_iter().map(String::from).collect();
-            let questions = plan::snapshot(&PACKS, &packs).unwrap();
-            let who = |(id, name): (u64, String)| Author {
-                id: UserId(id),
-                name,
-            };
-            let events = changes
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| AnswerEvent {
-                    question_id: questions[c.question.index(questions.len())].id.clone(),
-                    kind: c.kind,
-                    text: c.text,
-                    author: who(c.author),
-                    at: at(i as i64 + 1),
-                    source: Some(MessageId(i as u64 + 1)),
-                })
-                .collect();
-            Plan {
-                id: PlanId(7),
-                guild: GuildId(guild),
-                channel: ChannelId(42),
-                thread: Some(ChannelId(43)),
-                title,
-                status: if closed { Status::Closed } else { Status::Open },
-                created_by: who(creator),
-                created_at: at(0),
-                closed_at: closed.then(|| at(1_000)),
-                packs,
-                depth: plancheck::plan::select::Depth::Standard,
-                questions,
-                events,
-            }
-        })
+        .prop_map(
+            |(title, creator, changes, packs, closed, guild, said, asked)| {
+                let packs: Vec<String> = packs.into_iter().map(String::from).collect();
+                let mut questions = plan::snapshot(&PACKS, &packs).unwrap();
+                let who = |(id, name): (u64, String)| Author {
+                    id: UserId(id),
+                    name,
+                };
+                // What the discussion said is user text too: a suggested answer, and a
+                // question of the team's own, quoted as written.
+                questions[0].suggested = Some(Quote {
+                    text: said.0,
+                    author: who(said.1),
+                    message: MessageId(900),
+                });
+                questions[1].text = asked.0.clone();
+                questions[1].asked = Some(Quote {
+                    text: asked.0,
+                    author: who(asked.1),
+                    message: MessageId(901),
+                });
+                let events = changes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| AnswerEvent {
+                        question_id: questions[c.question.index(questions.len())].id.clone(),
+                        kind: c.kind,
+                        text: c.text,
+                        author: who(c.author),
+                        at: at(i as i64 + 1),
+                        source: Some(MessageId(i as u64 + 1)),
+                        said_in: (i % 2 == 0).then_some(MessageId(900)),
+                    })
+                    .collect();
+                Plan {
+                    id: PlanId(7),
+                    guild: GuildId(guild),
+                    channel: ChannelId(42),
+                    thread: Some(ChannelId(43)),
+                    title,
+                    status: if closed { Status::Closed } else { Status::Open },
+                    created_by: who(creator),
+                    created_at: at(0),
+                    closed_at: closed.then(|| at(1_000)),
+                    packs,
+                    depth: plancheck::plan::select::Depth::Standard,
+                    questions,
+                    events,
+                }
+            },
+        )
 }
 
 /// What a Markdown or CSV cell holds for `text`: controls and bidi controls removed.
@@ -874,6 +893,17 @@ proptest! {
         prop_assert_eq!(questions.len(), p.questions.len());
         for (q, jq) in p.questions.iter().zip(questions) {
             prop_assert_eq!(jq["id"].as_str(), Some(q.id.as_str()));
+            for (quote, key) in [(&q.suggested, "suggested"), (&q.asked, "asked")] {
+                match quote {
+                    Some(s) => {
+                        prop_assert_eq!(jq[key]["text"].as_str(), Some(s.text.as_str()));
+                        prop_assert_eq!(jq[key]["author"]["name"].as_str(), Some(s.author.name.as_str()));
+                        let id = s.message.to_string();
+                        prop_assert_eq!(jq[key]["message_id"].as_str(), Some(id.as_str()));
+                    }
+                    None => prop_assert!(jq[key].is_null()),
+                }
+            }
             let history = jq["history"].as_array().unwrap();
             let events: Vec<&AnswerEvent> = p.history(&q.id).collect();
             prop_assert_eq!(history.len(), events.len());
@@ -899,11 +929,11 @@ proptest! {
         let out = export::render(&p, Format::Csv);
         prop_assert!(!out.chars().any(|c| is_bidi_control(c) || (is_stray_control(c) && c != '\r')));
         let mut r = csv::Reader::from_reader(out.as_bytes());
-        prop_assert_eq!(r.headers().unwrap().len(), 13);
+        prop_assert_eq!(r.headers().unwrap().len(), plancheck::export::CSV_HEADER.len());
         let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
         prop_assert_eq!(rows.len(), p.questions.len());
         for (q, row) in p.questions.iter().zip(&rows) {
-            prop_assert_eq!(row.len(), 13);
+            prop_assert_eq!(row.len(), plancheck::export::CSV_HEADER.len());
             prop_assert_eq!(&row[2], q.id.as_str());
             for cell in [&row[8], &row[9], &row[10]] {
                 prop_assert!(

@@ -37,6 +37,35 @@ pub struct ChatMessage {
     /// The message this one replies to (Discord's `message_reference`), if any: it joins
     /// that message's conversation.
     pub reply_to: Option<MessageId>,
+    /// The name people see (nickname or user name), for what the checklist quotes.
+    pub author_name: String,
+}
+
+/// A message as it was said, kept with its conversation for the checklist: suggested
+/// answers and the team's own questions quote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heard {
+    pub id: MessageId,
+    pub author: UserId,
+    pub author_name: String,
+    /// As written.
+    pub text: String,
+    /// Without code, quotes, URLs and mentions: what ranking reads.
+    pub prose: String,
+    pub reply_to: Option<MessageId>,
+}
+
+impl Heard {
+    fn of(msg: &ChatMessage, prose: &str) -> Heard {
+        Heard {
+            id: msg.id,
+            author: msg.author,
+            author_name: msg.author_name.clone(),
+            text: msg.text.clone(),
+            prose: prose.to_string(),
+            reply_to: msg.reply_to,
+        }
+    }
 }
 
 /// Tunables; the service fills them from config and per-server settings.
@@ -140,7 +169,12 @@ struct Entry {
     id: MessageId,
     author: UserId,
     at: DateTime<Utc>,
+    /// Its prose (see [`normalize::prose`]).
     text: String,
+    /// As written, when that differs from its prose.
+    raw: Option<String>,
+    author_name: String,
+    reply_to: Option<MessageId>,
     /// Whether it opened its conversation (for `opener_only` cues).
     opener: bool,
     /// What the message adds to its conversation's score (with `per_message`).
@@ -149,6 +183,19 @@ struct Entry {
     own: f32,
     /// Its conversation within the channel.
     conversation: u64,
+}
+
+impl Entry {
+    fn heard(self) -> Heard {
+        Heard {
+            id: self.id,
+            author: self.author,
+            author_name: self.author_name,
+            text: self.raw.unwrap_or_else(|| self.text.clone()),
+            prose: self.text,
+            reply_to: self.reply_to,
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -168,9 +215,9 @@ struct AfterPrompt {
     /// The message that tipped the prompt.
     prompt: MessageId,
     at: DateTime<Utc>,
-    /// The conversation that prompted (prose), for the checklist's questions.
-    before: Vec<String>,
-    messages: Vec<(MessageId, String)>,
+    /// The conversation that prompted, for the checklist's questions.
+    before: Vec<Heard>,
+    messages: Vec<Heard>,
 }
 
 impl AfterPrompt {
@@ -179,9 +226,9 @@ impl AfterPrompt {
     fn hear(&mut self, msg: &ChatMessage, prose: &str, window: Duration) {
         if msg.at - self.at <= window
             && self.messages.len() < AFTER_PROMPT_MESSAGES
-            && !self.messages.iter().any(|(id, _)| *id == msg.id)
+            && !self.messages.iter().any(|h| h.id == msg.id)
         {
-            self.messages.push((msg.id, prose.to_string()));
+            self.messages.push(Heard::of(msg, prose));
         }
     }
 }
@@ -352,7 +399,7 @@ impl Detector {
                 .checked_add_signed(minutes(settings.cooldown_minutes))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         );
-        let before = state.entries.drain(..).map(|e| e.text).collect();
+        let before = state.entries.drain(..).map(Entry::heard).collect();
         state.after_prompt = Some(AfterPrompt {
             prompt: msg.id,
             at: msg.at,
@@ -421,11 +468,15 @@ impl Detector {
             opener,
             &mut self.scratch,
         );
+        let raw = (prose != msg.text).then(|| msg.text.clone());
         state.entries.push_back(Entry {
             id: msg.id,
             author: msg.author,
             at: msg.at,
             text: prose,
+            raw,
+            author_name: msg.author_name.clone(),
+            reply_to: msg.reply_to,
             opener,
             contrib: own + model.per_message,
             own,
@@ -458,35 +509,29 @@ impl Detector {
             return Vec::new();
         };
         self.ranker
-            .rank(after.messages.iter().map(|(_, t)| t.as_str()), disabled)
+            .rank(after.messages.iter().map(|h| h.prose.as_str()), disabled)
             .into_iter()
             .filter(|p| p.kind != crate::packs::PackKind::Core)
             .collect()
     }
 
-    /// What was said in the conversation that tipped `prompt` and after it (prose, in
-    /// order), while this process has heard it; empty after a restart or a newer prompt.
-    pub fn prompt_conversation(&self, channel: ChannelId, prompt: MessageId) -> Vec<String> {
+    /// What was said in the conversation that tipped `prompt` and after it (in order),
+    /// while this process has heard it; empty after a restart or a newer prompt.
+    pub fn prompt_conversation(&self, channel: ChannelId, prompt: MessageId) -> Vec<Heard> {
         self.channels
             .get(&channel)
             .and_then(|s| s.after_prompt.as_ref())
             .filter(|a| a.prompt == prompt)
-            .map(|a| {
-                a.before
-                    .iter()
-                    .cloned()
-                    .chain(a.messages.iter().map(|(_, t)| t.clone()))
-                    .collect()
-            })
+            .map(|a| a.before.iter().chain(&a.messages).cloned().collect())
             .unwrap_or_default()
     }
 
-    /// The channel's current conversation (prose of the messages in its window), for a
-    /// checklist started by hand.
-    pub fn conversation(&self, channel: ChannelId) -> Vec<String> {
+    /// The channel's current conversation (the messages in its window), for a checklist
+    /// started by hand.
+    pub fn conversation(&self, channel: ChannelId) -> Vec<Heard> {
         self.channels
             .get(&channel)
-            .map(|s| s.entries.iter().map(|e| e.text.clone()).collect())
+            .map(|s| s.entries.iter().cloned().map(Entry::heard).collect())
             .unwrap_or_default()
     }
 

@@ -19,6 +19,7 @@ fn msg(id: u64, channel: u64, minute: i64, text: &str) -> ChatMessage {
         at: DateTime::from_timestamp(1_700_000_000 + minute * 60, 0).unwrap(),
         text: text.to_string(),
         reply_to: None,
+        author_name: format!("user{}", id % 3 + 1),
     }
 }
 

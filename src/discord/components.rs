@@ -17,6 +17,8 @@ pub enum Component {
     Modal { plan: PlanId, first: u32, last: u32 },
     /// "More questions" under a checklist's overview: adds the next best ones.
     More(PlanId),
+    /// "Accept Q{number}" under a page: records the question's suggested answer.
+    Accept { plan: PlanId, number: u32 },
 }
 
 const PREFIX: &str = "pc1";
@@ -28,6 +30,9 @@ impl Component {
             Component::Dismiss(d) => format!("{PREFIX}:dismiss:{}", d.0),
             Component::Mute(d) => format!("{PREFIX}:mute:{}", d.0),
             Component::More(p) => format!("{PREFIX}:more:{}", p.0),
+            Component::Accept { plan, number } => {
+                format!("{PREFIX}:accept:{}:{number}", plan.0)
+            }
             Component::Answer { plan, first, last } => {
                 format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
             }
@@ -54,6 +59,10 @@ impl Component {
             "dismiss" => Component::Dismiss(DetectionId(n)),
             "mute" => Component::Mute(DetectionId(n)),
             "more" => Component::More(PlanId(n)),
+            "accept" => Component::Accept {
+                plan: PlanId(n),
+                number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
+            },
             "answer" => {
                 let (first, last) = range(&mut parts)?;
                 Component::Answer {
@@ -87,6 +96,10 @@ mod tests {
             Component::Dismiss(DetectionId(1)),
             Component::Mute(DetectionId(2)),
             Component::More(PlanId(i64::MAX)),
+            Component::Accept {
+                plan: PlanId(i64::MAX),
+                number: u32::MAX,
+            },
             Component::Answer {
                 plan: PlanId(i64::MAX),
                 first: u32::MAX - 4,
@@ -116,6 +129,10 @@ mod tests {
             "pc1:start:1:extra",
             "pc1:boom:1",
             "pc1:more:1:2",
+            "pc1:accept:1",
+            "pc1:accept:1:0",
+            "pc1:accept:1:x",
+            "pc1:accept:1:2:3",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

@@ -82,6 +82,11 @@ async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(
             .as_ref()
             .and_then(|r| r.message_id)
             .map(message),
+        author_name: m
+            .member
+            .as_ref()
+            .and_then(|mb| mb.nick.clone())
+            .unwrap_or_else(|| m.author.display_name().to_string()),
     };
     let prompt = match data.service.observe(guild(g), &msg, true).await {
         Ok(Some(p)) => p,
@@ -274,6 +279,7 @@ async fn on_component(
         Component::Dismiss(det) => dismiss(ctx, data, c, at, det, &act).await,
         Component::Mute(det) => mute(ctx, data, c, at, det).await,
         Component::More(plan) => more(ctx, data, c, at, plan).await,
+        Component::Accept { plan, number } => accept(ctx, data, c, at, plan, number, &act).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -318,6 +324,51 @@ async fn dismiss(
             .map_err(transport);
     }
     Ok(())
+}
+
+/// *Accept Q3*: records the suggested answer as its author's, then shows the page as it
+/// is now (the answer in place of the suggestion, no *Accept* button for it).
+async fn accept(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    plan: PlanId,
+    number: u32,
+    act: &Act,
+) -> Result<(), SvcError> {
+    data.service.plan_at(plan, at).await?;
+    let change = data.service.accept(plan, &number.to_string(), act).await?;
+    if !change.created {
+        return Ok(());
+    }
+    if let Some((text, buttons)) = render::page_of(&change.plan, number) {
+        let edit = sy::EditMessage::new()
+            .content(text)
+            .components(buttons)
+            .allowed_mentions(render::no_mentions());
+        let mut msg = (*c.message).clone();
+        if let Err(e) = msg.edit(&ctx.http, edit).await {
+            tracing::warn!(error = %e, interaction = c.id.get(), "cannot update a page after Accept");
+        }
+    }
+    let said_by = change
+        .plan
+        .history(&change.question.id)
+        .last()
+        .map(|e| e.author.name.clone())
+        .unwrap_or_default();
+    ephemeral(
+        ctx,
+        c,
+        &format!(
+            "Recorded Q{} with what {} said in the discussion.",
+            change.question.number,
+            render::quote_user_text(&said_by)
+        ),
+    )
+    .await
+    .map_err(transport)
 }
 
 /// Muting a channel for everyone needs Manage Channels (or Manage Server) there.

@@ -214,10 +214,45 @@ fn question_block(plan: &Plan, q: &PlanQuestion, budget: usize) -> String {
         ),
     };
     let mark = if q.critical { " ⚠️" } else { "" };
+    // The team's own question is their words; a pack's is ours.
+    let text = match &q.asked {
+        Some(asked) => format!(
+            "“{}”{}",
+            quote_user_text(&q.text),
+            link(plan, asked.message)
+        ),
+        None => q.text.clone(),
+    };
+    let why = match &q.asked {
+        Some(asked) => format!(
+            "Asked by {} in the discussion, still open.",
+            quote_user_text(&asked.author.name)
+        ),
+        None => q.why.clone(),
+    };
+    // An open question the discussion already answered shows that answer in place of
+    // its *why*: a page has room for one of them per question.
+    let body = match (&q.suggested, plan.is_open(&q.id)) {
+        (Some(s), true) => format!(
+            "💡 Already said by {}: “{}”{} — *Accept Q{}* records it",
+            quote_user_text(&s.author.name),
+            quote_user_text(&fit(&s.text, 160)),
+            link(plan, s.message),
+            q.number
+        ),
+        _ => format!("_{why}_"),
+    };
     fit(
-        &format!("**Q{}**{mark} {}\n_{}_{state}", q.number, q.text, q.why),
+        &format!("**Q{}**{mark} {text}\n{body}{state}", q.number),
         budget,
     )
+}
+
+/// ` ([message](…))`, a jump to what was said, when the plan is on Discord.
+fn link(plan: &Plan, m: crate::ids::MessageId) -> String {
+    plan.message_link(m)
+        .map(|l| format!(" ([message](<{l}>))"))
+        .unwrap_or_default()
 }
 
 /// Pages of at most [`PAGE`] questions of one category, each within the content limit and
@@ -248,7 +283,7 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
     } else {
         format!("Answer Q{first}–Q{last}")
     };
-    vec![CreateActionRow::Buttons(vec![
+    let mut rows = vec![CreateActionRow::Buttons(vec![
         CreateButton::new(
             Component::Answer {
                 plan: plan.id,
@@ -259,7 +294,39 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
         )
         .label(label)
         .style(ButtonStyle::Primary),
-    ])]
+    ])];
+    // One *Accept* per open question with a suggested answer (a page holds at most
+    // [`PAGE`] questions: one row of buttons).
+    let accept: Vec<CreateButton> = plan
+        .questions
+        .iter()
+        .filter(|q| (first..=last).contains(&q.number))
+        .filter(|q| q.suggested.is_some() && plan.is_open(&q.id))
+        .take(PAGE)
+        .map(|q| {
+            CreateButton::new(
+                Component::Accept {
+                    plan: plan.id,
+                    number: q.number,
+                }
+                .encode(),
+            )
+            .label(format!("Accept Q{}", q.number))
+            .style(ButtonStyle::Success)
+        })
+        .collect();
+    if !accept.is_empty() {
+        rows.push(CreateActionRow::Buttons(accept));
+    }
+    rows
+}
+
+/// The page of `plan` holding question `number`: its text and buttons as they are now.
+pub fn page_of(plan: &Plan, number: u32) -> Option<(String, Vec<CreateActionRow>)> {
+    pages(plan)
+        .into_iter()
+        .find(|(_, first, last)| (*first..=*last).contains(&number))
+        .map(|(text, first, last)| (text, page_buttons(plan, first, last)))
 }
 
 /// For admins: what the bot lacks in `channel` and what that costs, or that all is well.
@@ -323,6 +390,7 @@ mod tests {
                 },
                 at: chrono::Utc::now(),
                 source: None,
+                said_in: None,
             });
         }
         let pages = pages(&plan);

@@ -182,6 +182,7 @@ pub fn messages(row: &Row, index: usize) -> Vec<ChatMessage> {
                 at: start + Duration::seconds(30 * i as i64),
                 text: text.to_string(),
                 reply_to: None,
+                author_name: String::new(),
             }
         })
         .collect()

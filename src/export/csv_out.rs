@@ -3,7 +3,7 @@
 use super::escape::csv_cell;
 use crate::plan::{Plan, QuestionState};
 
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 16] = [
     "plan_id",
     "number",
     "question_id",
@@ -17,6 +17,9 @@ pub const HEADER: [&str; 13] = [
     "author",
     "at",
     "revisions",
+    "asked_by",
+    "suggested_answer",
+    "suggested_by",
 ];
 
 pub fn render(plan: &Plan) -> String {
@@ -57,6 +60,9 @@ pub fn render(plan: &Plan) -> String {
             csv_cell(&author),
             at,
             revisions.to_string(),
+            csv_cell(q.asked.as_ref().map_or("", |a| a.author.name.as_str())),
+            csv_cell(q.suggested.as_ref().map_or("", |s| s.text.as_str())),
+            csv_cell(q.suggested.as_ref().map_or("", |s| s.author.name.as_str())),
         ])
         .expect("writing to memory cannot fail");
     }

@@ -1,7 +1,8 @@
 //! The JSON export. Schema `plancheck.plan` version 1, documented in README.md
 //! ("Export formats"). Snowflake ids are strings, since they exceed 2^53.
 
-use crate::plan::{AnswerEvent, Plan, QuestionState};
+use crate::ids::MessageId;
+use crate::plan::{AnswerEvent, Plan, QuestionState, Quote};
 use serde_json::{Value, json};
 
 pub const JSON_SCHEMA: &str = "plancheck.plan";
@@ -13,7 +14,22 @@ fn event(e: &AnswerEvent) -> Value {
         "text": e.text,
         "author": { "id": e.author.id.to_string(), "name": e.author.name },
         "at": e.at.to_rfc3339(),
+        "said_in_message_id": said_in(e.said_in),
     })
+}
+
+/// A sentence of the discussion: text, author, message (and its link on Discord).
+fn quote(plan: &Plan, q: &Quote) -> Value {
+    json!({
+        "text": q.text,
+        "author": { "id": q.author.id.to_string(), "name": q.author.name },
+        "message_id": q.message.to_string(),
+        "link": plan.message_link(q.message),
+    })
+}
+
+fn said_in(m: Option<MessageId>) -> Value {
+    m.map_or(Value::Null, |m| json!(m.to_string()))
 }
 
 pub fn render(plan: &Plan) -> String {
@@ -31,6 +47,7 @@ pub fn render(plan: &Plan) -> String {
                         "author": { "id": latest.author.id.to_string(), "name": latest.author.name },
                         "at": latest.at.to_rfc3339(),
                         "revisions": revisions,
+                        "said_in_message_id": said_in(latest.said_in),
                     }),
                     Value::Null,
                 ),
@@ -48,6 +65,8 @@ pub fn render(plan: &Plan) -> String {
                 "state": state,
                 "answer": answer,
                 "skip_reason": skip,
+                "suggested": q.suggested.as_ref().map(|s| quote(plan, s)),
+                "asked": q.asked.as_ref().map(|a| quote(plan, a)),
                 "history": plan.history(&q.id).map(event).collect::<Vec<_>>(),
             })
         })

@@ -58,7 +58,7 @@ pub fn render(plan: &Plan) -> String {
     if !critical.is_empty() {
         let _ = writeln!(o, "## Critical questions still open\n");
         for q in &critical {
-            open_item(&mut o, q);
+            open_item(&mut o, plan, q);
         }
         o.push('\n');
     }
@@ -85,9 +85,13 @@ pub fn render(plan: &Plan) -> String {
                 } else {
                     String::new()
                 };
+                let said = latest
+                    .said_in
+                    .map(|m| format!(" · said in the discussion{}", link(plan, m)))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     o,
-                    "  <sub>{} · {}{revised}</sub>",
+                    "  <sub>{} · {}{revised}{said}</sub>",
                     esc(&latest.author.name),
                     latest.at.format("%Y-%m-%d %H:%M UTC")
                 );
@@ -126,7 +130,7 @@ pub fn render(plan: &Plan) -> String {
     if !rest.is_empty() {
         let _ = writeln!(o, "## Open questions\n");
         for q in rest {
-            open_item(&mut o, q);
+            open_item(&mut o, plan, q);
         }
         o.push('\n');
     }
@@ -137,7 +141,7 @@ pub fn render(plan: &Plan) -> String {
     o
 }
 
-fn open_item(o: &mut String, q: &PlanQuestion) {
+fn open_item(o: &mut String, plan: &Plan, q: &PlanQuestion) {
     let mark = if q.critical { " ⚠️" } else { "" };
     let _ = writeln!(
         o,
@@ -146,10 +150,38 @@ fn open_item(o: &mut String, q: &PlanQuestion) {
         esc(&q.text),
         q.category.label()
     );
-    let _ = writeln!(o, "  - Why: {}", esc(&q.why));
+    match &q.asked {
+        Some(a) => {
+            let _ = writeln!(
+                o,
+                "  - Asked by {} in the discussion{}",
+                esc(&a.author.name),
+                link(plan, a.message)
+            );
+        }
+        None => {
+            let _ = writeln!(o, "  - Why: {}", esc(&q.why));
+        }
+    }
     if let Some(h) = &q.hint {
         let _ = writeln!(o, "  - A good answer names: {}", esc(h));
     }
+    if let Some(s) = &q.suggested {
+        let _ = writeln!(
+            o,
+            "  - Suggested answer, already said by {}{} (not accepted): {}",
+            esc(&s.author.name),
+            link(plan, s.message),
+            esc(&s.text)
+        );
+    }
+}
+
+/// ` ([message](…))`: a link to what was said, for plans on Discord.
+fn link(plan: &Plan, m: crate::ids::MessageId) -> String {
+    plan.message_link(m)
+        .map(|l| format!(" ([message]({l}))"))
+        .unwrap_or_default()
 }
 
 /// Everyone who started or changed the plan, each name once, in order of appearance. By

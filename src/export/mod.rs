@@ -2,6 +2,7 @@
 //! Pure functions from a [`Plan`] to text; user text is escaped for each format.
 
 mod csv_out;
+pub use csv_out::HEADER as CSV_HEADER;
 mod escape;
 mod json;
 mod markdown;

@@ -1,7 +1,8 @@
 use super::*;
+use crate::ids::MessageId;
 use crate::ids::{ChannelId, GuildId, PlanId, UserId};
 use crate::packs::PackSet;
-use crate::plan::{AnswerEvent, Author, EventKind, Plan, Status, snapshot};
+use crate::plan::{AnswerEvent, Author, EventKind, Plan, Quote, Status, said, snapshot};
 use chrono::DateTime;
 use std::path::PathBuf;
 
@@ -16,7 +17,31 @@ fn at(s: i64) -> chrono::DateTime<chrono::Utc> {
 
 fn plan() -> Plan {
     let packs = PackSet::shipped().unwrap();
-    let questions = snapshot(&packs, &["payments".into()]).unwrap();
+    let mut questions = snapshot(&packs, &["payments".into()]).unwrap();
+    // What the discussion said: a suggested answer nobody accepted yet (hostile text, as
+    // people write it), and a question of the team's own.
+    let raj = Author {
+        id: UserId(444),
+        name: "raj".into(),
+    };
+    let open = questions
+        .iter_mut()
+        .find(|q| q.id == "payments.refunds")
+        .expect("a payments question");
+    open.suggested = Some(Quote {
+        text: "full refunds only within 30 days, `partial` ones by support @everyone".into(),
+        author: raj.clone(),
+        message: MessageId(900),
+    });
+    let team = said::team_plan_questions(&[said::TeamQuestion {
+        quote: Quote {
+            text: "who owns the refund budget, us or the *merchant*?".into(),
+            author: raj.clone(),
+            message: MessageId(901),
+        },
+        category: crate::packs::Category::Product,
+    }]);
+    let questions = said::merge(team, questions);
     let ana = Author {
         id: UserId(111),
         name: "ana".into(),
@@ -37,6 +62,7 @@ fn plan() -> Plan {
         author: who.clone(),
         at: at(s),
         source: None,
+        said_in: None,
     };
     Plan {
         id: PlanId(7),
@@ -74,6 +100,17 @@ fn plan() -> Plan {
                 &ana_again,
                 200,
             ),
+            // An accepted suggestion: the answer of the person who said it, with where.
+            AnswerEvent {
+                said_in: Some(MessageId(902)),
+                ..ev(
+                    "payments.disputes",
+                    EventKind::Answer,
+                    "we verify the Stripe-Signature header",
+                    &raj,
+                    220,
+                )
+            },
             ev(
                 "payments.currency",
                 EventKind::Skip,
@@ -181,7 +218,7 @@ fn markdown_renders_links_code_task_lists_and_tables() {
 fn participants_are_listed_once_by_name() {
     let md = render(&plan(), Format::Markdown);
     assert!(
-        md.contains("**Participants:** ana, @\u{200b}here \\| &lt;b>bo&lt;/b>\n"),
+        md.contains("**Participants:** ana, @\u{200b}here \\| &lt;b>bo&lt;/b>, raj\n"),
         "{md}"
     );
 }
@@ -202,9 +239,22 @@ fn no_mention_or_raw_html_survives_rendering() {
             "a mention in {h}"
         );
     }
-    // The only link is the URL an answer gave (`[link](javascript:…)` stays text).
-    for href in h.split("href=\"").skip(1) {
-        assert!(href.starts_with("https://wiki.example/"), "{href}");
+    // The only links are the URL an answer gave (`[link](javascript:…)` stays text) and
+    // the plan's own links to what was said in its channel.
+    let said = "https://discord.com/channels/1234567890123456789/42/";
+    let hrefs: Vec<&str> = h.split("href=\"").skip(1).collect();
+    for href in &hrefs {
+        assert!(
+            href.starts_with("https://wiki.example/") || href.starts_with(said),
+            "{href}"
+        );
+    }
+    // A suggestion, an accepted one and the team's question each link to their message.
+    for m in [900, 901, 902] {
+        assert!(
+            h.contains(&format!("{said}{m}\"")),
+            "no link to message {m}"
+        );
     }
 }
 

@@ -1,7 +1,9 @@
 //! Plans: a snapshot of questions, and the answers, skips and reopenings recorded
 //! against them. Pure data and rules; the store persists it, the service drives it.
 
+pub mod compose;
 mod coverage;
+pub mod said;
 pub mod select;
 pub mod summary;
 
@@ -31,6 +33,21 @@ pub struct PlanQuestion {
     pub why: String,
     pub critical: bool,
     pub hint: Option<String>,
+    /// For the team's own questions: who asked it, where.
+    #[serde(default)]
+    pub asked: Option<Quote>,
+    /// What the discussion already said that answers it (until someone accepts it, only
+    /// a suggestion).
+    #[serde(default)]
+    pub suggested: Option<Quote>,
+}
+
+/// A sentence someone said in the discussion, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub text: String,
+    pub author: Author,
+    pub message: MessageId,
 }
 
 impl PlanQuestion {
@@ -45,6 +62,8 @@ impl PlanQuestion {
             why: q.why.clone(),
             critical: q.critical,
             hint: q.hint.clone(),
+            asked: None,
+            suggested: None,
         }
     }
 }
@@ -118,6 +137,9 @@ pub struct AnswerEvent {
     pub at: DateTime<Utc>,
     /// The message or interaction that caused it; the store keeps it unique.
     pub source: Option<MessageId>,
+    /// For an accepted suggestion: the discussion message the answer was said in.
+    #[serde(default)]
+    pub said_in: Option<MessageId>,
 }
 
 /// What a question looks like now.
@@ -180,6 +202,10 @@ pub enum PlanError {
     Closed,
     #[error("Q{0} is already open")]
     AlreadyOpen(u32),
+    #[error("Q{0} has no suggested answer; answer it with /plan answer")]
+    NoSuggestion(u32),
+    #[error("Q{0} is already decided; reopen it first to take the suggestion instead")]
+    AlreadyDecided(u32),
 }
 
 /// Takes the questions of `pack_ids` as a plan snapshot, grouped by category in
@@ -325,6 +351,33 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// A link to message `m` of the plan's channel, for people to jump to what was said;
+    /// none for the console's plans (server 0 is not a Discord server).
+    pub fn message_link(&self, m: MessageId) -> Option<String> {
+        (self.guild.0 != 0).then(|| {
+            format!(
+                "https://discord.com/channels/{}/{}/{}",
+                self.guild, self.channel, m
+            )
+        })
+    }
+
+    /// Decides whether `question`'s suggested answer may be accepted now: the plan is
+    /// open, the question has one and nobody has decided it yet.
+    pub fn check_accept<'a>(&self, question: &'a PlanQuestion) -> Result<&'a Quote, PlanError> {
+        if self.status == Status::Closed {
+            return Err(PlanError::Closed);
+        }
+        let quote = question
+            .suggested
+            .as_ref()
+            .ok_or(PlanError::NoSuggestion(question.number))?;
+        if !self.is_open(&question.id) {
+            return Err(PlanError::AlreadyDecided(question.number));
+        }
+        Ok(quote)
     }
 
     /// Decides whether `kind` may be recorded on `question` now.

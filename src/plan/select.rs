@@ -183,13 +183,15 @@ pub struct Checklist {
 }
 
 /// The checklist of `depth` for the conversation `texts` (`fits`: its ranked packs), or
-/// for the packs a person `named`.
+/// for the packs a person `named`; `reserved` places are kept for the team's own
+/// questions (see [`choose`]).
 pub fn checklist(
     set: &PackSet,
     fits: &[PackMatch],
     texts: &[&str],
     named: Option<&[String]>,
     depth: Depth,
+    reserved: usize,
 ) -> Checklist {
     let packs = fitting_packs(set, fits, texts, named);
     let non_core = packs
@@ -197,7 +199,7 @@ pub fn checklist(
         .filter(|(id, _)| set.get(id).is_some_and(|p| p.kind != PackKind::Core))
         .count();
     let ranked = rank(set, &packs, texts);
-    let (first, rest) = choose(&ranked, depth, non_core);
+    let (first, rest) = choose(&ranked, depth, non_core, reserved);
     Checklist {
         packs: packs.into_iter().map(|(id, _)| id).collect(),
         first,
@@ -212,26 +214,30 @@ pub fn standard_size(non_core_packs: usize) -> usize {
 }
 
 /// Splits `ranked` into what a checklist of `depth` starts with and the rest (best first,
-/// for "more questions" later).
+/// for "more questions" later). `reserved` places of a quick or standard checklist go to
+/// the team's own questions, so the whole checklist keeps its size; a standard one still
+/// covers every core category.
 pub fn choose(
     ranked: &[Ranked],
     depth: Depth,
     non_core_packs: usize,
+    reserved: usize,
 ) -> (Vec<Ranked>, Vec<Ranked>) {
     let mut take = vec![false; ranked.len()];
     match depth {
         Depth::Thorough => take.iter_mut().for_each(|t| *t = true),
         Depth::Quick => {
+            let max = QUICK_MAX.saturating_sub(reserved);
             let mut n = 0;
             for (i, r) in ranked.iter().enumerate() {
-                if r.critical && n < QUICK_MAX {
+                if r.critical && n < max {
                     take[i] = true;
                     n += 1;
                 }
             }
             // A discussion with few critical questions still gets a short list.
             for t in take.iter_mut() {
-                if n >= 3.min(ranked.len()) {
+                if n >= 3.min(max).min(ranked.len()) {
                     break;
                 }
                 if !*t {
@@ -241,7 +247,9 @@ pub fn choose(
             }
         }
         Depth::Standard => {
-            let size = standard_size(non_core_packs);
+            let size = standard_size(non_core_packs)
+                .saturating_sub(reserved)
+                .max(CORE_CATEGORIES.len());
             for c in CORE_CATEGORIES {
                 if let Some(i) = ranked.iter().position(|r| r.category == c) {
                     take[i] = true;
@@ -315,7 +323,7 @@ mod tests {
     fn pick(texts: &[&str], depth: Depth) -> (Vec<Ranked>, Vec<(String, f32)>) {
         let set = PackSet::shipped().unwrap();
         let fits = PackRanker::new(&set).rank(texts.iter().copied(), &BTreeSet::new());
-        let c = checklist(&set, &fits, texts, None, depth);
+        let c = checklist(&set, &fits, texts, None, depth, 0);
         let packs = c.packs.into_iter().map(|p| (p, 0.0)).collect();
         (c.first, packs)
     }
@@ -396,7 +404,7 @@ mod tests {
         assert!(!packs.iter().any(|(id, _)| id == "payments"), "{packs:?}");
         let set = PackSet::shipped().unwrap();
         let named = vec!["webhooks".to_string()];
-        let all = checklist(&set, &[], &[], Some(&named), Depth::Thorough);
+        let all = checklist(&set, &[], &[], Some(&named), Depth::Thorough, 0);
         assert_eq!(
             all.first.len(),
             set.get("webhooks").unwrap().questions.len()

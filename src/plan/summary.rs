@@ -3,16 +3,39 @@
 use super::{Plan, PlanQuestion, QuestionState};
 use std::fmt::Write;
 
-/// `Q3 ⚠ [Errors & edge cases] text`
+/// `Q3 ⚠ [Errors & edge cases] text`; the team's own questions say who asked.
 pub fn question_line(q: &PlanQuestion) -> String {
     let mark = if q.critical { " ⚠" } else { "" };
-    format!("Q{}{mark} [{}] {}", q.number, q.category.label(), q.text)
+    let asked = q
+        .asked
+        .as_ref()
+        .map(|a| format!(" (asked by {})", a.author.name))
+        .unwrap_or_default();
+    format!(
+        "Q{}{mark} [{}] {}{asked}",
+        q.number,
+        q.category.label(),
+        q.text
+    )
+}
+
+/// For an open question with a suggested answer: `already said by raj: “…” — /plan
+/// accept Q3 records it`.
+pub fn suggestion_line(plan: &Plan, q: &PlanQuestion) -> Option<String> {
+    let s = q.suggested.as_ref().filter(|_| plan.is_open(&q.id))?;
+    Some(format!(
+        "already said by {}: “{}” — /plan accept Q{} records it",
+        s.author.name, s.text, q.number
+    ))
 }
 
 /// A one-word state with the latest text: `answered (2 revisions): …`.
 pub fn state_line(plan: &Plan, q: &PlanQuestion) -> String {
     match plan.state(&q.id) {
-        QuestionState::Open => "open".to_string(),
+        QuestionState::Open => match suggestion_line(plan, q) {
+            Some(s) => format!("open; {s}"),
+            None => "open".to_string(),
+        },
         QuestionState::Answered { latest, revisions } if revisions > 1 => {
             format!(
                 "answered by {} ({revisions} revisions): {}",

@@ -1,12 +1,14 @@
 //! Use-cases: the pure engine joined with the store. Every adapter (Discord, console,
 //! command line) calls these and renders what they return.
 
-use crate::detect::{self, ChatMessage, CompiledCues, Detection, Detector, PackRanker};
+use crate::detect::{self, ChatMessage, CompiledCues, Detection, Detector, Heard, PackRanker};
 use crate::error::{Error, Result};
 use crate::export::{self, Format};
 use crate::guild::{Calibration, GuildSettings, calibrate};
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::PackSet;
+use crate::plan::compose::{Composed, compose};
+use crate::plan::said::Line;
 use crate::plan::select::{self, Depth, Ranked};
 use crate::plan::{self, AnswerEvent, Author, EventKind, Plan, PlanQuestion, Status};
 use crate::store::{
@@ -55,13 +57,6 @@ pub struct Service {
     detector: Mutex<Detector>,
     defaults: detect::Settings,
     depth: Depth,
-}
-
-/// What a new checklist holds: its packs, its questions, and what it could add later.
-struct Chosen {
-    packs: Vec<String>,
-    questions: Vec<PlanQuestion>,
-    more: Vec<(String, String)>,
 }
 
 /// Most questions one `/plan more` adds.
@@ -225,7 +220,7 @@ impl Service {
     ) -> Result<(Plan, bool)> {
         let det = self.detection_at(id, at).await?;
         let settings = self.store.guild_settings(det.guild).await?;
-        let texts = self.with_detector(det.channel, |d| {
+        let heard = self.with_detector(det.channel, |d| {
             d.prompt_conversation(det.channel, det.message_id)
         })?;
         let depth = depth.or(settings.depth).unwrap_or(self.depth);
@@ -235,10 +230,10 @@ impl Service {
             .filter(|p| self.packs.get(p).is_some() && !settings.disabled_packs.contains(*p))
             .cloned()
             .collect();
-        let chosen = if texts.is_empty() && !fallback.is_empty() {
+        let chosen = if heard.is_empty() && !fallback.is_empty() {
             self.choose(&[], Some(&fallback), &settings.disabled_packs, depth)?
         } else {
-            self.choose(&texts, None, &settings.disabled_packs, depth)?
+            self.choose(&heard, None, &settings.disabled_packs, depth)?
         };
         let (plan, created) = self
             .create(NewPlan {
@@ -288,12 +283,10 @@ impl Service {
         let title = plan::parse_title(title)?;
         let settings = self.store.guild_settings(guild).await?;
         let depth = depth.or(settings.depth).unwrap_or(self.depth);
+        let heard = self.with_detector(channel, |d| d.conversation(channel))?;
         let chosen = match packs.filter(|p| !p.is_empty()) {
-            Some(p) => self.choose(&[], Some(&p), &BTreeSet::new(), depth)?,
-            None => {
-                let texts = self.with_detector(channel, |d| d.conversation(channel))?;
-                self.choose(&texts, None, &settings.disabled_packs, depth)?
-            }
+            Some(p) => self.choose(&heard, Some(&p), &BTreeSet::new(), depth)?,
+            None => self.choose(&heard, None, &settings.disabled_packs, depth)?,
         };
         self.create(NewPlan {
             guild,
@@ -312,30 +305,24 @@ impl Service {
         .await
     }
 
-    /// The questions of a new checklist: for the conversation `texts`, or of the packs a
-    /// person `named` (every pack must exist).
+    /// The questions of a new checklist for the conversation `heard`, or of the packs a
+    /// person `named` ([`compose`]).
     fn choose(
         &self,
-        texts: &[String],
+        heard: &[Heard],
         named: Option<&[String]>,
         disabled: &BTreeSet<String>,
         depth: Depth,
-    ) -> Result<Chosen> {
-        if let Some(named) = named {
-            for p in named {
-                if self.packs.get(p).is_none() {
-                    return Err(plan::PlanError::UnknownPack(p.clone()).into());
-                }
-            }
-        }
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let fits = self.ranker.rank(refs.iter().copied(), disabled);
-        let c = select::checklist(&self.packs, &fits, &refs, named, depth);
-        Ok(Chosen {
-            packs: c.packs,
-            questions: select::snapshot_of(&self.packs, &c.first, 1)?,
-            more: c.rest.into_iter().map(|r| (r.id, r.pack)).collect(),
-        })
+    ) -> Result<Composed> {
+        let lines: Vec<Line> = heard.iter().map(Line::of).collect();
+        Ok(compose(
+            &self.packs,
+            &self.ranker,
+            &lines,
+            named,
+            disabled,
+            depth,
+        )?)
     }
 
     /// Adds the next best `count` questions (1 to [`MAX_MORE`]) to an open plan; returns the
@@ -466,6 +453,7 @@ impl Service {
             author: act.author.clone(),
             at: act.at,
             source: Some(act.source),
+            said_in: None,
         };
         let created = self.store.record_event(plan, &event).await?;
         Ok(Change {
@@ -479,6 +467,41 @@ impl Service {
     pub async fn answer(&self, plan: PlanId, key: &str, text: &str, act: &Act) -> Result<Change> {
         let text = plan::parse_answer(text)?;
         self.change(plan, key, EventKind::Answer, text, act).await
+    }
+
+    /// Records question `key`'s suggested answer as the answer of the person who said it,
+    /// with the message it was said in. A replay of the same acceptance changes nothing.
+    pub async fn accept(&self, plan: PlanId, key: &str, act: &Act) -> Result<Change> {
+        let p = self.plan(plan).await?;
+        let question = p
+            .find_question(key)
+            .cloned()
+            .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()))?;
+        if p.history(&question.id)
+            .any(|e| e.source == Some(act.source))
+        {
+            return Ok(Change {
+                plan: p,
+                question,
+                created: false,
+            });
+        }
+        let quote = p.check_accept(&question)?;
+        let event = AnswerEvent {
+            question_id: question.id.clone(),
+            kind: EventKind::Answer,
+            text: quote.text.clone(),
+            author: quote.author.clone(),
+            at: act.at,
+            source: Some(act.source),
+            said_in: Some(quote.message),
+        };
+        let created = self.store.record_event(plan, &event).await?;
+        Ok(Change {
+            plan: self.plan(plan).await?,
+            question,
+            created,
+        })
     }
 
     pub async fn skip(&self, plan: PlanId, key: &str, reason: &str, act: &Act) -> Result<Change> {

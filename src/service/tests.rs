@@ -1,4 +1,6 @@
 use super::*;
+use crate::plan::QuestionState;
+use crate::plan::said;
 use crate::store::testing::fresh;
 
 const FEATURE: &str =
@@ -23,6 +25,7 @@ fn msg(id: u64, channel: u64, text: &str) -> ChatMessage {
         at: Utc::now(),
         text: text.into(),
         reply_to: None,
+        author_name: "ana".into(),
     }
 }
 
@@ -631,4 +634,112 @@ async fn a_plan_started_by_hand_takes_the_channels_conversation_and_grows_with_m
         .unwrap();
     let e = s.more(&all, 5).await.unwrap_err();
     assert!(e.to_string().contains("no more questions"), "{e}");
+}
+
+fn said_by(id: u64, channel: u64, user: u64, name: &str, text: &str) -> ChatMessage {
+    ChatMessage {
+        author: UserId(user),
+        author_name: name.into(),
+        ..msg(id, channel, text)
+    }
+}
+
+#[tokio::test]
+async fn what_was_said_becomes_suggestions_and_team_questions_that_survive_the_store() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    for (i, (user, name, text)) in [
+        (
+            7,
+            "raj",
+            "stripe will send us payout webhooks, we need a receiver for them",
+        ),
+        (
+            8,
+            "mia",
+            "we'll verify the HMAC signature and reject anything with a timestamp older than 5 min",
+        ),
+        (
+            7,
+            "raj",
+            "who owns the retry budget when their webhook handler fails, us or the partner?",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.observe(g, &said_by(i as u64 + 1, 50, user, name, text), false)
+            .await
+            .unwrap();
+    }
+    let (plan, _) = s
+        .start_plan(g, ChannelId(50), "Payout webhooks", None, None, &act(60))
+        .await
+        .unwrap();
+    // Read back from the store: the quotes were kept with the questions.
+    let plan = s.plan(plan.id).await.unwrap();
+    let team: Vec<&PlanQuestion> = plan
+        .questions
+        .iter()
+        .filter(|q| q.pack_id == said::TEAM_PACK)
+        .collect();
+    assert_eq!(team.len(), 1, "{:?}", plan.questions);
+    let asked = team[0].asked.as_ref().unwrap();
+    assert_eq!(
+        (asked.author.name.as_str(), asked.message),
+        ("raj", MessageId(3))
+    );
+    assert!(team[0].text.starts_with("who owns the retry budget"));
+    let verify = plan
+        .questions
+        .iter()
+        .find(|q| q.id == "webhooks.verify")
+        .expect("incoming webhooks ask how they are verified");
+    let suggested = verify
+        .suggested
+        .clone()
+        .expect("the HMAC sentence answers it");
+    assert_eq!(suggested.author.name, "mia");
+    assert_eq!(suggested.message, MessageId(2));
+
+    // Accept: recorded as mia's answer, with the message it was said in.
+    let key = format!("Q{}", verify.number);
+    let c = s.accept(plan.id, &key, &act(61)).await.unwrap();
+    assert!(c.created);
+    let QuestionState::Answered { latest, .. } = c.plan.state("webhooks.verify") else {
+        panic!("not answered")
+    };
+    assert_eq!(latest.text, suggested.text);
+    assert_eq!(latest.author.name, "mia");
+    assert_eq!(latest.said_in, Some(MessageId(2)));
+    // A replay of the same click changes nothing; a second click is refused plainly.
+    let again = s.accept(plan.id, &key, &act(61)).await.unwrap();
+    assert!(!again.created);
+    assert_eq!(again.plan.events.len(), 1);
+    let e = s.accept(plan.id, &key, &act(62)).await.unwrap_err();
+    assert!(e.to_string().contains("already decided"), "{e}");
+    // A question without a suggestion says so, and nothing is written.
+    let bare = c
+        .plan
+        .questions
+        .iter()
+        .find(|q| q.suggested.is_none())
+        .unwrap();
+    let e = s
+        .accept(plan.id, &format!("Q{}", bare.number), &act(63))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("no suggested answer"), "{e}");
+    assert_eq!(s.plan(plan.id).await.unwrap().events.len(), 1);
+    // The team's question is answered like any other.
+    let t = s
+        .answer(
+            plan.id,
+            &format!("Q{}", team[0].number),
+            "the partner, capped at 8 tries",
+            &act(64),
+        )
+        .await
+        .unwrap();
+    assert!(t.created);
 }

@@ -9,8 +9,8 @@ impl Store {
     #[tracing::instrument(skip_all, fields(plan = %plan, question = %e.question_id))]
     pub async fn record_event(&self, plan: PlanId, e: &AnswerEvent) -> Result<bool> {
         let r = sqlx::query(
-            "INSERT INTO answer_events (plan_id, question_id, kind, text, author_id, author_name, at, source_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO answer_events (plan_id, question_id, kind, text, author_id, author_name, at, source_id, said_in_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(plan.0)
         .bind(&e.question_id)
@@ -20,6 +20,7 @@ impl Store {
         .bind(&e.author.name)
         .bind(ts(e.at))
         .bind(e.source.map(|s| id(s.0)))
+        .bind(e.said_in.map(|s| id(s.0)))
         .execute(self.pool())
         .await;
         match r {
@@ -31,16 +32,25 @@ impl Store {
 
     /// Every event of a plan, oldest first.
     pub(crate) async fn answer_events(&self, plan: PlanId) -> Result<Vec<AnswerEvent>> {
-        type Row = (String, String, String, i64, String, String, Option<i64>);
+        type Row = (
+            String,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT question_id, kind, text, author_id, author_name, at, source_id
+            "SELECT question_id, kind, text, author_id, author_name, at, source_id, said_in_id
              FROM answer_events WHERE plan_id = ? ORDER BY id",
         )
         .bind(plan.0)
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(q, kind, text, aid, aname, at, source)| {
+            .map(|(q, kind, text, aid, aname, at, source, said_in)| {
                 Ok(AnswerEvent {
                     question_id: q,
                     kind: EventKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
@@ -55,6 +65,7 @@ impl Store {
                     },
                     at: parse_ts("answer_events", "at", &at)?,
                     source: source.map(|s| MessageId(uid(s))),
+                    said_in: said_in.map(|s| MessageId(uid(s))),
                 })
             })
             .collect()

@@ -4,7 +4,7 @@ use super::{Result, Store, StoreError, id, parse_json, parse_ts, ts, uid};
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::Category;
 use crate::plan::select::Depth;
-use crate::plan::{Author, Plan, PlanQuestion, Status};
+use crate::plan::{Author, Plan, PlanQuestion, Quote, Status};
 use chrono::{DateTime, Utc};
 
 /// Everything needed to create a plan.
@@ -178,41 +178,19 @@ impl Store {
         else {
             return Ok(None);
         };
-        type QRow = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            Option<String>,
-        );
-        let rows: Vec<QRow> = sqlx::query_as(
-            "SELECT number, question_id, pack_id, category, text, why, critical, hint
+        let rows: Vec<QuestionRow> = sqlx::query_as(
+            "SELECT number, question_id, pack_id, category, text, why, critical, hint,
+                    suggested_text, suggested_author_id, suggested_author_name, suggested_message_id,
+                    asked_text, asked_author_id, asked_author_name, asked_message_id
              FROM plan_questions WHERE plan_id = ? ORDER BY number",
         )
         .bind(plan.0)
         .fetch_all(self.pool())
         .await?;
-        let mut questions = Vec::with_capacity(rows.len());
-        for (number, qid, pack, cat, text, why, critical, hint) in rows {
-            let category = Category::parse(&cat).ok_or_else(|| StoreError::Corrupt {
-                table: "plan_questions",
-                column: "category",
-                detail: cat.clone(),
-            })?;
-            questions.push(PlanQuestion {
-                number: number as u32,
-                id: qid,
-                pack_id: pack,
-                category,
-                text,
-                why,
-                critical: critical != 0,
-                hint,
-            });
-        }
+        let questions = rows
+            .into_iter()
+            .map(QuestionRow::into_question)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Some(Plan {
             id: plan,
             guild: GuildId(uid(guild)),
@@ -338,6 +316,76 @@ impl Store {
     }
 }
 
+/// A row of `plan_questions`.
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    number: i64,
+    question_id: String,
+    pack_id: String,
+    category: String,
+    text: String,
+    why: String,
+    critical: i64,
+    hint: Option<String>,
+    suggested_text: Option<String>,
+    suggested_author_id: Option<i64>,
+    suggested_author_name: Option<String>,
+    suggested_message_id: Option<i64>,
+    asked_text: Option<String>,
+    asked_author_id: Option<i64>,
+    asked_author_name: Option<String>,
+    asked_message_id: Option<i64>,
+}
+
+impl QuestionRow {
+    fn into_question(self) -> Result<PlanQuestion> {
+        let category = Category::parse(&self.category).ok_or_else(|| StoreError::Corrupt {
+            table: "plan_questions",
+            column: "category",
+            detail: self.category.clone(),
+        })?;
+        Ok(PlanQuestion {
+            number: self.number as u32,
+            id: self.question_id,
+            pack_id: self.pack_id,
+            category,
+            text: self.text,
+            why: self.why,
+            critical: self.critical != 0,
+            hint: self.hint,
+            suggested: quote(
+                self.suggested_text,
+                self.suggested_author_id,
+                self.suggested_author_name,
+                self.suggested_message_id,
+            ),
+            asked: quote(
+                self.asked_text,
+                self.asked_author_id,
+                self.asked_author_name,
+                self.asked_message_id,
+            ),
+        })
+    }
+}
+
+/// A quote from its four columns; none unless all four are set.
+fn quote(
+    text: Option<String>,
+    author: Option<i64>,
+    name: Option<String>,
+    message: Option<i64>,
+) -> Option<Quote> {
+    Some(Quote {
+        text: text?,
+        author: Author {
+            id: UserId(uid(author?)),
+            name: name?,
+        },
+        message: MessageId(uid(message?)),
+    })
+}
+
 async fn insert_questions(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     plan_id: i64,
@@ -345,8 +393,10 @@ async fn insert_questions(
 ) -> Result<()> {
     for q in questions {
         sqlx::query(
-            "INSERT INTO plan_questions (plan_id, number, question_id, pack_id, category, text, why, critical, hint)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO plan_questions (plan_id, number, question_id, pack_id, category, text, why, critical, hint,
+                 suggested_text, suggested_author_id, suggested_author_name, suggested_message_id,
+                 asked_text, asked_author_id, asked_author_name, asked_message_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(plan_id)
         .bind(i64::from(q.number))
@@ -357,6 +407,14 @@ async fn insert_questions(
         .bind(&q.why)
         .bind(q.critical as i64)
         .bind(&q.hint)
+        .bind(q.suggested.as_ref().map(|s| s.text.as_str()))
+        .bind(q.suggested.as_ref().map(|s| id(s.author.id.0)))
+        .bind(q.suggested.as_ref().map(|s| s.author.name.as_str()))
+        .bind(q.suggested.as_ref().map(|s| id(s.message.0)))
+        .bind(q.asked.as_ref().map(|s| s.text.as_str()))
+        .bind(q.asked.as_ref().map(|s| id(s.author.id.0)))
+        .bind(q.asked.as_ref().map(|s| s.author.name.as_str()))
+        .bind(q.asked.as_ref().map(|s| id(s.message.0)))
         .execute(&mut **tx)
         .await?;
     }

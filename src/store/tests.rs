@@ -38,6 +38,7 @@ fn answer(q: &str, text: &str, source: u64) -> AnswerEvent {
         },
         at: Utc::now(),
         source: Some(MessageId(source)),
+        said_in: None,
     }
 }
 

@@ -18,6 +18,7 @@ use serenity::all as sy;
         "plan_status",
         "next",
         "answer",
+        "accept",
         "skip",
         "reopen",
         "export",
@@ -198,6 +199,33 @@ async fn skip(
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.skip(p.id, &question, &reason, &act(ctx)).await?;
         Ok(format!("Skipped Q{}.", c.question.number))
+    }
+    .await;
+    finish(ctx, r).await
+}
+
+/// Take a question's suggested answer: what was already said in the discussion.
+#[poise::command(slash_command, guild_only)]
+async fn accept(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let c = svc.accept(p.id, &question, &act(ctx)).await?;
+        let by = c
+            .question
+            .suggested
+            .as_ref()
+            .map(|s| render::quote_user_text(&s.author.name))
+            .unwrap_or_default();
+        Ok(format!(
+            "Recorded Q{} with what {by} said in the discussion.",
+            c.question.number
+        ))
     }
     .await;
     finish(ctx, r).await
