@@ -363,6 +363,55 @@ fn write_atomically(path: &Path, content: &str) -> Result<()> {
     Ok(())
 }
 
+/// A prompt `scan --json` has seen, printed when its conversation is over.
+struct Pending {
+    message: plancheck::ids::MessageId,
+    /// Its conversation so far (before the prompt and after it).
+    heard: Vec<detect::Heard>,
+    /// What the line says about the prompt itself.
+    head: serde_json::Value,
+}
+
+impl Pending {
+    /// The line: the prompt, and the checklist its conversation would open (questions,
+    /// suggested answers, the team's own questions), as the bot would compose it.
+    fn finish(
+        self,
+        packs: &PackSet,
+        ranker: &PackRanker,
+        settings: &detect::Settings,
+        cfg: &Config,
+    ) -> Result<serde_json::Value> {
+        let lines: Vec<Line> = self.heard.iter().map(Line::of).collect();
+        let checklist = compose(
+            packs,
+            ranker,
+            &lines,
+            None,
+            &settings.disabled_packs,
+            cfg.checklist.depth,
+        )?;
+        let questions = &checklist.questions;
+        let mut v = self.head;
+        v["questions"] = questions.iter().map(|q| q.id.as_str()).collect();
+        v["suggested"] = questions
+            .iter()
+            .filter_map(|q| {
+                let s = q.suggested.as_ref()?;
+                Some(serde_json::json!({"question": q.id, "text": s.text, "author": s.author.name}))
+            })
+            .collect();
+        v["team_questions"] = questions
+            .iter()
+            .filter_map(|q| {
+                let a = q.asked.as_ref()?;
+                Some(serde_json::json!({"id": q.id, "category": q.category.as_str(), "text": a.text, "author": a.author.name}))
+            })
+            .collect();
+        Ok(v)
+    }
+}
+
 fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Result<()> {
     let transcripts = transcript::read_all(files, std::io::stdin().lock())?;
     let packs = load_packs(cfg)?;
@@ -373,47 +422,37 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Re
     let mut count = 0;
     // Each transcript is a channel; the detector keeps channels apart, as in the bot.
     for t in &transcripts {
+        // With --json, a prompt is printed when its conversation is over (the next prompt
+        // or the end of the log), with the checklist a click on *Start* would open then:
+        // what was said after the prompt counts, as in the bot.
+        let mut pending: Option<Pending> = None;
         for (index, (author, msg)) in t.messages.iter().enumerate() {
-            let Some(d) = detector.observe(msg, &settings) else {
+            let fired = detector.observe(msg, &settings);
+            if let Some(p) = pending.as_mut().filter(|_| fired.is_none()) {
+                p.heard = detector.prompt_conversation(msg.channel, p.message);
+            }
+            let Some(d) = fired else {
                 continue;
             };
             count += 1;
             if json {
-                // The checklist it would start, as the bot would compose it.
-                let lines: Vec<Line> = detector
-                    .prompt_conversation(msg.channel, msg.id)
-                    .iter()
-                    .map(Line::of)
-                    .collect();
-                let checklist = compose(
-                    &packs,
-                    &ranker,
-                    &lines,
-                    None,
-                    &settings.disabled_packs,
-                    cfg.checklist.depth,
-                )?;
-                let questions = &checklist.questions;
-                let v = serde_json::json!({
-                    "file": t.file,
-                    "channel": t.channel,
-                    "message_index": index,
-                    "score": d.score,
-                    "threshold": d.threshold,
-                    "evidence": d.evidence,
-                    "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-                    "questions": questions.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
-                    "suggested": questions.iter().filter_map(|q| {
-                        let s = q.suggested.as_ref()?;
-                        Some(serde_json::json!({"question": q.id, "text": s.text, "author": s.author.name}))
-                    }).collect::<Vec<_>>(),
-                    "team_questions": questions.iter().filter_map(|q| {
-                        let a = q.asked.as_ref()?;
-                        Some(serde_json::json!({"id": q.id, "category": q.category.as_str(), "text": a.text, "author": a.author.name}))
-                    }).collect::<Vec<_>>(),
-                    "title": d.title,
+                if let Some(p) = pending.take() {
+                    writeln!(out, "{}", p.finish(&packs, &ranker, &settings, cfg)?)?;
+                }
+                pending = Some(Pending {
+                    message: msg.id,
+                    heard: detector.prompt_conversation(msg.channel, msg.id),
+                    head: serde_json::json!({
+                        "file": t.file,
+                        "channel": t.channel,
+                        "message_index": index,
+                        "score": d.score,
+                        "threshold": d.threshold,
+                        "evidence": d.evidence,
+                        "packs": d.packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                        "title": d.title,
+                    }),
                 });
-                writeln!(out, "{v}")?;
             } else {
                 let file = if several {
                     format!("{} ", t.file)
@@ -424,6 +463,9 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Re
                 writeln!(out, "{file}#{index} {author}: {first_line}")?;
                 writeln!(out, "{}\n", console::prompt_text(&d))?;
             }
+        }
+        if let Some(p) = pending.take() {
+            writeln!(out, "{}", p.finish(&packs, &ranker, &settings, cfg)?)?;
         }
     }
     if !json {

@@ -340,6 +340,50 @@ fn scan_uses_the_times_of_a_plain_log_for_windows_and_cooldowns() {
     assert_eq!(found.len(), 1, "{found:?}");
 }
 
+#[test]
+fn scan_json_previews_the_checklist_with_what_was_said_after_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let log = dir.path().join("chat.txt");
+    // The prompt fires on the first message; the answer and the open question come after
+    // it, and count as they would when someone clicks *Start* later.
+    std::fs::write(
+        &log,
+        "ana: partners asked for refund webhooks, stripe will send us refund events for card payments and we need a receiver for them\n\
+         raj: we will verify the HMAC signature and reject anything older than 5 min\n\
+         ana: who owns the retry budget when our handler is down, us or stripe?\n",
+    )
+    .unwrap();
+    let out = run(&["scan", log.to_str().unwrap(), "--json"], &db, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let p = &lines[0];
+    assert_eq!(p["message_index"], 0, "{p}");
+    let suggested = p["suggested"].as_array().unwrap();
+    assert_eq!(suggested.len(), 1, "{p}");
+    assert_eq!(suggested[0]["author"], "raj");
+    assert!(suggested[0]["text"].as_str().unwrap().contains("HMAC"));
+    let team = p["team_questions"].as_array().unwrap();
+    assert_eq!(team.len(), 1, "{p}");
+    assert_eq!(team[0]["author"], "ana");
+    // Both are in the checklist's question ids.
+    let ids: Vec<&str> = p["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&team[0]["id"].as_str().unwrap()), "{ids:?}");
+    assert!(
+        ids.contains(&suggested[0]["question"].as_str().unwrap()),
+        "{ids:?}"
+    );
+}
+
 /// A DiscordChatExporter export of one channel holding one proposal.
 fn export(channel: u64, nickname: &str) -> String {
     let messages: Vec<serde_json::Value> = proposal(["", "", ""], "partial refunds")
