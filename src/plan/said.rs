@@ -254,10 +254,10 @@ pub fn suggestions(
             }
             let decides = DECIDES.is_match(&s.lower);
             let replies = answers_a_question(&all, si, lines);
-            if !decides && !replies {
+            let concrete = CONCRETE.is_match(&s.text);
+            if !decides && !replies && !concrete {
                 continue;
             }
-            let concrete = CONCRETE.is_match(&s.text);
             let score = 2.0 * cues.min(2) as f32
                 + overlap as f32
                 + f32::from(u8::from(decides))
@@ -336,7 +336,7 @@ fn clip(s: &str, max: usize) -> String {
 /// Rhetorical questions, small talk, requests to a person, proposals phrased as questions.
 static NOT_DESIGN_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(^(right|ok|okay|really|huh|eh|thoughts|any thoughts|wdyt|ideas|anyone|sound good|sounds good|makes sense|make sense|agreed|yes|no|why not|or not)\b|\b(isn'?t it|aren'?t they|right|ok|okay|no|yes|wdyt|thoughts|objections|sound good|makes sense|make sense|agreed|lol|eh)\s*\?*\s*$|\b(what could (possibly )?go wrong|who knows|how hard can it be|am i (the only|crazy|missing)|is it (just )?me|what do you (all |guys )?think|anyone (around|here|free|up for|know|seen|else|have|got)|can (you|someone|somebody|u) (review|look|check|take|have a look|pair|help|ping|merge|approve)|could (you|someone) (review|look|check|take|help)|did (you|anyone) (see|get|try|merge)|have (you|u) (seen|tried)|are you (around|free|ok)|lunch|coffee|beer|pizza|standup|stand-up|retro|meeting|calendar|vacation|holiday|weekend|ping me|lgtm|ship it|why don'?t we|why not just|what if|how about|shouldn'?t we|can'?t we just|couldn'?t we|wouldn'?t it be|isn'?t that|don'?t we already)\b)",
+        r"(^(right|ok|okay|really|huh|eh|thoughts|any thoughts|wdyt|ideas|anyone|sound good|sounds good|makes sense|make sense|agreed|yes|no|why not|or not)\b|\b(isn'?t it|aren'?t they|right|ok|okay|no|yes|wdyt|thoughts|objections|sound good|makes sense|make sense|agreed|lol|eh)\s*\?*\s*$|\b(what could (possibly )?go wrong|who knows|how hard can it be|am i (the only|crazy|missing)|is it (just )?me|what do you (all |guys )?think|anyone (around|here|free|up for|know|seen|else|have|got)|can (you|someone|somebody|u) (review|look|check|take|have a look|pair|help|ping|merge|approve)|could (you|someone) (review|look|check|take|help)|did (you|anyone) (see|get|try|merge)|have (you|u) (seen|tried)|are you (around|free|ok)|lunch|coffee|beer|pizza|standup|stand-up|retro|meeting|calendar|vacation|holiday|weekend|ping me|lgtm|ship it|why don'?t we|why not just|what if|how about|who'?s (writing|doing|taking|picking|owning|on)|shouldn'?t we|can'?t we just|couldn'?t we|wouldn'?t it be|isn'?t that|don'?t we already)\b)",
     )
 });
 
@@ -426,7 +426,10 @@ fn similar(a: &HashSet<String>, b: &HashSet<String>) -> bool {
 
 fn asks_about_design(set: &PackSet, s: &Sentence) -> bool {
     let n = word_count(&s.lower);
-    (4..=45).contains(&n)
+    // "sms or email?" is short and still a design question; "??" is surprise.
+    let least = if s.lower.contains(" or ") { 3 } else { 4 };
+    (least..=45).contains(&n)
+        && !s.lower.contains("??")
         && !NOT_DESIGN_QUESTION.is_match(&s.lower)
         && (DESIGN_WORDS.is_match(&s.lower) || set.cue_set().is_match(&s.lower))
 }
