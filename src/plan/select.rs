@@ -70,6 +70,8 @@ pub struct Ranked {
     pub category: Category,
     pub critical: bool,
     pub score: f32,
+    /// A core question nothing in the conversation points at.
+    pub generic: bool,
 }
 
 /// Packs that clearly fit: every core pack, and the domain and integration packs of
@@ -156,13 +158,18 @@ pub fn rank(set: &PackSet, packs: &[(String, f32)], texts: &[&str]) -> Vec<Ranke
                 .filter(|r| texts.iter().any(|t| r.is_match(t)))
                 .count()
                 .min(2) as f32;
-            let score = pack_weight + cue_hits + if q.critical { 0.75 } else { 0.0 };
+            // A core question nothing in the conversation points at is generic: it comes
+            // after the questions the discussion is about, critical or not.
+            let generic = pack.kind == PackKind::Core && cue_hits == 0.0 && !texts.is_empty();
+            let critical = if q.critical && !generic { 0.75 } else { 0.0 };
+            let score = pack_weight + cue_hits + critical - if generic { 0.5 } else { 0.0 };
             ranked.push(Ranked {
                 id: q.id.clone(),
                 pack: pack.id.clone(),
                 category: q.category,
                 critical: q.critical,
                 score,
+                generic,
             });
         }
     }
@@ -279,7 +286,8 @@ pub fn choose(
 }
 
 /// The plan snapshot of `chosen`, numbered from `first`: grouped by category (so a page
-/// stays within one), critical questions first within a category, then by relevance.
+/// stays within one), critical questions that fit first within a category, then by
+/// relevance (a generic critical question does not jump ahead of what was discussed).
 pub fn snapshot_of(
     set: &PackSet,
     chosen: &[Ranked],
@@ -297,7 +305,7 @@ pub fn snapshot_of(
     sorted.sort_by_key(|r| {
         (
             Category::ALL.iter().position(|c| *c == r.category),
-            !r.critical,
+            !r.critical || r.generic,
             order[r.id.as_str()],
         )
     });
@@ -393,7 +401,12 @@ mod tests {
             let pos = |c: Category| Category::ALL.iter().position(|x| *x == c);
             assert!(pos(a.category) <= pos(b.category));
             if a.category == b.category {
-                assert!(a.critical >= b.critical, "{} before {}", a.id, b.id);
+                // Critical questions that fit first; a generic one waits its turn.
+                let first = |id: &str| {
+                    let r = chosen.iter().find(|r| r.id == id).unwrap();
+                    r.critical && !r.generic
+                };
+                assert!(first(&a.id) >= first(&b.id), "{} before {}", a.id, b.id);
             }
         }
     }

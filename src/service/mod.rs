@@ -357,6 +357,7 @@ impl Service {
                     category: q.category,
                     critical: q.critical,
                     score: 0.0,
+                    generic: false,
                 })
             })
             .collect();
