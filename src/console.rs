@@ -7,7 +7,7 @@ use crate::export::Format;
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, PlanId, UserId};
 use crate::plan::summary;
 use crate::plan::{Author, Plan};
-use crate::service::{Act, Place, Service};
+use crate::service::{Act, Closing, Place, Service};
 use crate::store::PlanFilter;
 use chrono::Utc;
 use std::collections::HashMap;
@@ -38,7 +38,7 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan skip Q REASON         skip question Q with a reason
   /plan reopen Q              reopen question Q
   /plan export [md|json|csv]  print the summary
-  /plan close                 close the plan
+  /plan close [force]         close the plan (force: even with critical questions open)
   /quit";
 
 struct Session<'a, W: Write> {
@@ -387,8 +387,28 @@ impl<W: Write> Session<'_, W> {
             }
             "close" => {
                 let plan = self.plan_id()?;
-                self.service.close(plan, Utc::now()).await?;
-                self.say(format!("Plan {plan} closed."))
+                let force = match rest {
+                    "" => false,
+                    "force" => true,
+                    other => {
+                        return Err(Error::user(format!(
+                            "unknown option '{other}'; use /plan close or /plan close force"
+                        )));
+                    }
+                };
+                let text = match self.service.close(plan, Utc::now(), force).await? {
+                    Closing::Closed(p) if p.closed_unready() => format!(
+                        "Plan {plan} closed unready ({}); exports say so.",
+                        p.readiness(5)
+                    ),
+                    Closing::Closed(_) => format!("Plan {plan} closed, ready."),
+                    Closing::AlreadyClosed(_) => format!("Plan {plan} is already closed."),
+                    Closing::NotReady(p) => format!(
+                        "Plan {plan} is {}, so it stays open. Answer or skip them, or close it anyway with /plan close force.",
+                        p.readiness(5)
+                    ),
+                };
+                self.say(text)
             }
             "list" => {
                 let plans = self

@@ -631,11 +631,18 @@ fn a_bad_config_names_file_and_line_and_run_without_a_token_explains() {
 fn plans_lists_what_the_console_created() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    run(
+    let console = run(
         &["console"],
         &db,
-        "/plan start First | api\n/plan start Second | caching\n/plan close\n",
+        "/plan start First | api\n/plan start Second | caching\n/plan close\n/plan close force\n",
     );
+    // Its critical questions are open: refused, naming them, then closed when forced.
+    let said = text(&console.stdout);
+    assert!(
+        said.contains("stays open") && said.contains("critical and open"),
+        "{said}"
+    );
+    assert!(said.contains("closed unready"), "{said}");
     let out = run(&["plans"], &db, "");
     let s = text(&out.stdout);
     assert!(s.contains("First") && s.contains("Second"), "{s}");
@@ -947,7 +954,7 @@ fn the_console_on_a_terminal_has_a_prompt_line_editing_and_history() {
 
     // Editing: type "plan status", go to the start (Ctrl-A), add the "/".
     type_keys("plan status\x01/\r");
-    screen.wait_for("Plan 2 \"First\" (open)");
+    screen.wait_for("Plan 2 \"First\" (open, not ready)");
     screen.wait_for("plan 2> ");
 
     // Ctrl-D on an empty line leaves.

@@ -424,7 +424,7 @@ async fn every_plan_command_works_and_export_attaches_the_summary() {
     );
     run(300_000_000_000_000_055, "status", json!([]));
     h.wait_response(300_000_000_000_000_055, "status", |r| {
-        content(r).contains("\"Bulk export\" (open): 10% decided")
+        content(r).contains("\"Bulk export\" (open, not ready): 10% decided")
     })
     .await;
     run(300_000_000_000_000_056, "next", json!([]));
@@ -454,11 +454,40 @@ async fn every_plan_command_works_and_export_attaches_the_summary() {
         1,
         "the replay added no revision"
     );
+    // Critical questions are open: the close is refused, naming them, with *Close anyway*.
     run(300_000_000_000_000_058, "close", json!([]));
-    h.wait_response(300_000_000_000_000_058, "close", |r| {
-        content(r).contains("Plan 1 closed")
-    })
-    .await;
+    let refused = h
+        .wait_response(300_000_000_000_000_058, "the refused close", |r| {
+            content(r).contains("stays open")
+        })
+        .await;
+    assert!(
+        content(&refused).contains("critical and open"),
+        "{}",
+        refused.body
+    );
+    assert!(mentions_suppressed(&refused), "{}", refused.body);
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    assert_eq!(plan.status.as_str(), "open");
+    let anyway = custom_ids(&refused.body["data"]);
+    assert_eq!(anyway, vec!["pc1:close:1".to_string()]);
+    let message = h.fake.message(&thread.to_string(), &refused.body["data"]);
+    h.fake
+        .click(300_000_000_000_000_158, thread, ALICE, &anyway[0], &message);
+    let edit = h
+        .fake
+        .wait_for("the close message's edit", |r| {
+            r.iter()
+                .any(|r| r.method == "PATCH" && content(r).contains("closed unready"))
+        })
+        .await
+        .into_iter()
+        .find(|r| r.method == "PATCH" && content(r).contains("closed unready"))
+        .unwrap();
+    assert_eq!(edit.body["components"], json!([]), "the button is gone");
+    assert!(mentions_suppressed(&edit), "{}", edit.body);
+    let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
+    assert!(plan.closed_unready());
     h.fake.command(
         300_000_000_000_000_059,
         Caller {

@@ -19,6 +19,8 @@ pub enum Component {
     More(PlanId),
     /// "Accept Q{number}" under a page: records the question's suggested answer.
     Accept { plan: PlanId, number: u32 },
+    /// "Close anyway" under a refused close: closes with critical questions open.
+    CloseAnyway(PlanId),
 }
 
 const PREFIX: &str = "pc1";
@@ -30,6 +32,7 @@ impl Component {
             Component::Dismiss(d) => format!("{PREFIX}:dismiss:{}", d.0),
             Component::Mute(d) => format!("{PREFIX}:mute:{}", d.0),
             Component::More(p) => format!("{PREFIX}:more:{}", p.0),
+            Component::CloseAnyway(p) => format!("{PREFIX}:close:{}", p.0),
             Component::Accept { plan, number } => {
                 format!("{PREFIX}:accept:{}:{number}", plan.0)
             }
@@ -59,6 +62,7 @@ impl Component {
             "dismiss" => Component::Dismiss(DetectionId(n)),
             "mute" => Component::Mute(DetectionId(n)),
             "more" => Component::More(PlanId(n)),
+            "close" => Component::CloseAnyway(PlanId(n)),
             "accept" => Component::Accept {
                 plan: PlanId(n),
                 number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
@@ -96,6 +100,7 @@ mod tests {
             Component::Dismiss(DetectionId(1)),
             Component::Mute(DetectionId(2)),
             Component::More(PlanId(i64::MAX)),
+            Component::CloseAnyway(PlanId(i64::MAX)),
             Component::Accept {
                 plan: PlanId(i64::MAX),
                 number: u32::MAX,
@@ -130,6 +135,7 @@ mod tests {
             "pc1:boom:1",
             "pc1:more:1:2",
             "pc1:accept:1",
+            "pc1:close:1:2",
             "pc1:accept:1:0",
             "pc1:accept:1:x",
             "pc1:accept:1:2:3",

@@ -280,6 +280,7 @@ async fn on_component(
         Component::Mute(det) => mute(ctx, data, c, at, det).await,
         Component::More(plan) => more(ctx, data, c, at, plan).await,
         Component::Accept { plan, number } => accept(ctx, data, c, at, plan, number, &act).await,
+        Component::CloseAnyway(plan) => close_anyway(ctx, data, c, at, plan).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -369,6 +370,34 @@ async fn accept(
     )
     .await
     .map_err(transport)
+}
+
+/// *Close anyway*: closes the plan with its critical questions open; the refusal message
+/// becomes the record of who closed it.
+async fn close_anyway(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    plan: PlanId,
+) -> Result<(), SvcError> {
+    data.service.plan_at(plan, at).await?;
+    let closing = data.service.close(plan, Utc::now(), true).await?;
+    let text = format!(
+        "{} (by {})",
+        render::closing_text(&closing),
+        render::quote_user_text(&c.user.name)
+    );
+    let edit = sy::EditMessage::new()
+        .content(render::fit(&text, render::MAX_CONTENT))
+        .components(vec![])
+        .allowed_mentions(render::no_mentions());
+    let mut msg = (*c.message).clone();
+    if let Err(e) = msg.edit(&ctx.http, edit).await {
+        tracing::warn!(error = %e, interaction = c.id.get(), "cannot edit the close message");
+        return ephemeral(ctx, c, &text).await.map_err(transport);
+    }
+    Ok(())
 }
 
 /// Muting a channel for everyone needs Manage Channels (or Manage Server) there.

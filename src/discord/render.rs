@@ -184,11 +184,11 @@ pub fn overview_buttons(plan: &Plan) -> Vec<CreateActionRow> {
 pub fn overview(plan: &Plan) -> String {
     let cov = plan.coverage();
     let mut s = format!(
-        "**Checklist: {}** — {} questions, {}% decided, {} critical open\n",
+        "**Checklist: {}** — {} questions, {}% decided, {}\n",
         quote_user_text(&plan.title),
         cov.total,
         cov.percent(),
-        cov.critical_open
+        plan.readiness(10)
     );
     for c in &cov.categories {
         s.push_str(&format!(
@@ -319,6 +319,46 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
         rows.push(CreateActionRow::Buttons(accept));
     }
     rows
+}
+
+/// A close refused: what is open, and how to close anyway.
+pub fn not_ready_text(plan: &Plan) -> String {
+    fit(
+        &format!(
+            "Plan {} is {}, so it stays open. Answer or skip them (a skip needs a reason), or close it anyway: it will be marked closed unready.",
+            plan.id,
+            plan.readiness(10)
+        ),
+        MAX_CONTENT,
+    )
+}
+
+/// *Close anyway* under a refused close.
+pub fn close_anyway_button(plan: &Plan) -> Vec<CreateActionRow> {
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(Component::CloseAnyway(plan.id).encode())
+            .label("Close anyway")
+            .style(ButtonStyle::Danger),
+    ])]
+}
+
+/// What a close did, as a reply.
+pub fn closing_text(closing: &crate::service::Closing) -> String {
+    use crate::service::Closing;
+    match closing {
+        Closing::Closed(p) if p.closed_unready() => format!(
+            "Plan {} closed unready ({}). Exports say so; `/plan export` still works here.",
+            p.id,
+            p.readiness(10)
+        ),
+        Closing::Closed(p) => format!(
+            "Plan {} closed, ready: {}% decided. `/plan export` still works here.",
+            p.id,
+            p.coverage().percent()
+        ),
+        Closing::AlreadyClosed(p) => format!("Plan {} is already closed.", p.id),
+        Closing::NotReady(p) => not_ready_text(p),
+    }
 }
 
 /// The page of `plan` holding question `number`: its text and buttons as they are now.

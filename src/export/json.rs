@@ -86,6 +86,8 @@ pub fn render(plan: &Plan) -> String {
             "closed_at": plan.closed_at.map(|t| t.to_rfc3339()),
             "packs": plan.packs,
             "depth": plan.depth.as_str(),
+            "ready": plan.is_ready(),
+            "closed_unready": plan.closed_unready(),
             "participants": plan.participants().iter().map(|a| json!({"id": a.id.to_string(), "name": a.name})).collect::<Vec<_>>(),
         },
         "coverage": {

@@ -16,6 +16,11 @@ pub fn render(plan: &Plan) -> String {
             None => "closed".to_string(),
         },
     };
+    let status = if plan.closed_unready() {
+        format!("{status}, **closed unready** ({})", plan.readiness(10))
+    } else {
+        format!("{status}, {}", plan.readiness(10))
+    };
     let _ = writeln!(
         o,
         "**Status:** {status} · **Started:** {} by {} · **Packs:** {}  ",

@@ -330,6 +330,35 @@ impl Plan {
             .collect()
     }
 
+    /// Ready: every critical question is answered or skipped (a skip always has a reason).
+    pub fn is_ready(&self) -> bool {
+        self.critical_open().is_empty()
+    }
+
+    /// Closed while critical questions were open (with *Close anyway*). A closed plan no
+    /// longer changes, so what is open now was open when it closed.
+    pub fn closed_unready(&self) -> bool {
+        self.status == Status::Closed && !self.is_ready()
+    }
+
+    /// `ready`, or `not ready: Q2, Q5 critical and open` (at most `max` numbers named).
+    pub fn readiness(&self, max: usize) -> String {
+        let open = self.critical_open();
+        if open.is_empty() {
+            return "ready".to_string();
+        }
+        let mut named: Vec<String> = open
+            .iter()
+            .take(max)
+            .map(|q| format!("Q{}", q.number))
+            .collect();
+        if open.len() > max {
+            named.push(format!("{} more", open.len() - max));
+        }
+        let verb = if open.len() == 1 { "is" } else { "are" };
+        format!("not ready: {} {verb} critical and open", named.join(", "))
+    }
+
     /// What to ask next: the first open critical question, else the first open one.
     pub fn next_open(&self) -> Option<&PlanQuestion> {
         self.critical_open()

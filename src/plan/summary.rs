@@ -57,10 +57,15 @@ pub fn status(plan: &Plan) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Plan {} \"{}\" ({}): {}% decided — {} answered, {} skipped, {} open",
+        "Plan {} \"{}\" ({}, {}): {}% decided — {} answered, {} skipped, {} open",
         plan.id,
         plan.title,
         plan.status.as_str(),
+        if plan.is_ready() {
+            "ready"
+        } else {
+            "not ready"
+        },
         cov.percent(),
         cov.answered,
         cov.skipped,
@@ -97,7 +102,7 @@ mod tests {
     fn status_lists_categories_and_open_critical_questions() {
         let p = sample_plan();
         let s = status(&p);
-        assert!(s.starts_with("Plan 1 \"Refunds\" (open): 0% decided"));
+        assert!(s.starts_with("Plan 1 \"Refunds\" (open, not ready): 0% decided"));
         assert!(s.contains("Errors & edge cases"));
         let critical = p.critical_open().len();
         assert_eq!(s.matches(" ⚠ ").count(), critical);

@@ -35,6 +35,15 @@ pub struct Change {
     pub created: bool,
 }
 
+/// What `close` did.
+#[derive(Debug, Clone)]
+pub enum Closing {
+    Closed(Plan),
+    AlreadyClosed(Plan),
+    /// Left open: critical questions are open and the close was not forced.
+    NotReady(Plan),
+}
+
 /// Who did something, when, and which event caused it.
 #[derive(Debug, Clone)]
 pub struct Act {
@@ -515,10 +524,19 @@ impl Service {
             .await
     }
 
-    /// Closes a plan; returns false if it was closed already.
-    pub async fn close(&self, plan: PlanId, at: DateTime<Utc>) -> Result<bool> {
-        self.plan(plan).await?;
-        Ok(self.store.set_plan_status(plan, Status::Closed, at).await?)
+    /// Closes a plan when it is ready (every critical question answered or skipped), or
+    /// with `force` (*Close anyway*); a plan that is not ready stays open and the caller
+    /// gets it back to name what is open.
+    pub async fn close(&self, plan: PlanId, at: DateTime<Utc>, force: bool) -> Result<Closing> {
+        let p = self.plan(plan).await?;
+        if p.status == Status::Closed {
+            return Ok(Closing::AlreadyClosed(p));
+        }
+        if !force && !p.is_ready() {
+            return Ok(Closing::NotReady(p));
+        }
+        self.store.set_plan_status(plan, Status::Closed, at).await?;
+        Ok(Closing::Closed(self.plan(plan).await?))
     }
 
     /// `(file name, contents)` of a plan's export.

@@ -261,12 +261,61 @@ async fn answering_skipping_reopening_and_closing() {
     assert!(matches!(e, Error::User(_)), "{e:?}");
     let e = s.answer(plan.id, "Q1", "   ", &act(7)).await.unwrap_err();
     assert_eq!(e.to_string(), "the answer is empty");
-    assert!(s.close(plan.id, Utc::now()).await.unwrap());
+    // Critical questions are open: a close is refused (nothing changes) until forced.
+    let Closing::NotReady(open) = s.close(plan.id, Utc::now(), false).await.unwrap() else {
+        panic!("closed with critical questions open")
+    };
+    assert!(!open.critical_open().is_empty());
+    assert_eq!(s.plan(plan.id).await.unwrap().status, Status::Open);
+    let Closing::Closed(closed) = s.close(plan.id, Utc::now(), true).await.unwrap() else {
+        panic!("not closed")
+    };
+    assert!(closed.closed_unready());
+    assert!(matches!(
+        s.close(plan.id, Utc::now(), true).await.unwrap(),
+        Closing::AlreadyClosed(_)
+    ));
     let e = s.answer(plan.id, "Q1", "late", &act(8)).await.unwrap_err();
     assert_eq!(e.to_string(), "this plan is closed");
     let (name, md) = s.export(plan.id, Format::Markdown).await.unwrap();
     assert_eq!(name, format!("plan-{}-bulk-export.md", plan.id));
     assert!(md.contains("> web app and mobile"));
+    assert!(md.contains("closed unready"), "{md}");
+}
+
+#[tokio::test]
+async fn a_plan_whose_critical_questions_are_decided_closes_at_once() {
+    let (s, _d) = service().await;
+    let (plan, _) = s
+        .start_plan(
+            GuildId(1),
+            ChannelId(70),
+            "Bulk export",
+            Some(vec!["api".into()]),
+            Some(Depth::Quick),
+            &act(1),
+        )
+        .await
+        .unwrap();
+    let critical: Vec<u32> = plan.critical_open().iter().map(|q| q.number).collect();
+    assert!(!critical.is_empty());
+    for (i, n) in critical.iter().enumerate() {
+        let source = 10 + i as u64;
+        if i % 2 == 0 {
+            s.answer(plan.id, &format!("Q{n}"), "decided", &act(source))
+                .await
+                .unwrap();
+        } else {
+            s.skip(plan.id, &format!("Q{n}"), "not for v1", &act(source))
+                .await
+                .unwrap();
+        }
+    }
+    let Closing::Closed(closed) = s.close(plan.id, Utc::now(), false).await.unwrap() else {
+        panic!("a ready plan was not closed")
+    };
+    assert!(closed.is_ready() && !closed.closed_unready());
+    assert_eq!(closed.readiness(3), "ready");
 }
 
 #[tokio::test]

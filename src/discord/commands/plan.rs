@@ -4,6 +4,7 @@ use super::{act, finish};
 use crate::discord::{Context, Error, channel, checklist, guild, render};
 use crate::error::Error as SvcError;
 use crate::export::Format;
+use crate::service::Closing;
 use crate::store::PlanFilter;
 use chrono::Utc;
 use serenity::all as sy;
@@ -293,22 +294,33 @@ async fn export(
     }
 }
 
-/// Close the plan.
+/// Close the plan (when critical questions are open, it says which and offers *Close anyway*).
 #[poise::command(slash_command, guild_only)]
-async fn close(ctx: Context<'_>) -> Result<(), Error> {
+async fn close(
+    ctx: Context<'_>,
+    #[description = "Close even with critical questions open (marked closed unready)"]
+    force: Option<bool>,
+) -> Result<(), Error> {
     let svc = &ctx.data().service;
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
-        svc.close(p.id, Utc::now()).await?;
-        let cov = p.coverage();
-        Ok(format!(
-            "Plan {} closed at {}% decided. `/plan export` still works here.",
-            p.id,
-            cov.percent()
-        ))
+        svc.close(p.id, Utc::now(), force.unwrap_or(false)).await
     }
     .await;
-    finish(ctx, r).await
+    match r {
+        Ok(Closing::NotReady(p)) => {
+            ctx.send(
+                poise::CreateReply::default()
+                    .content(render::not_ready_text(&p))
+                    .components(render::close_anyway_button(&p))
+                    .allowed_mentions(render::no_mentions()),
+            )
+            .await?;
+            Ok(())
+        }
+        Ok(closing) => finish(ctx, Ok(render::closing_text(&closing))).await,
+        Err(e) => finish(ctx, Err(e)).await,
+    }
 }
 
 /// Plans of this server.
