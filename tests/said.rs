@@ -338,7 +338,9 @@ fn every_fixture_names_known_questions_and_real_messages() {
     let set = PackSet::shipped().unwrap();
     let corpus = corpus();
     let (_, all) = fixtures();
-    assert!(all.len() >= 40, "only {} fixtures", all.len());
+    if std::env::var_os("SAID_FIXTURES").is_none() {
+        assert!(all.len() >= 40, "only {} fixtures", all.len());
+    }
     let mut problems = Vec::new();
     for f in &all {
         if f.source.is_some() == f.name.is_some() {
