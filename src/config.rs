@@ -76,7 +76,7 @@ pub struct DetectionConfig {
     pub cooldown_minutes: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// A file holding the bot token (instead of `DISCORD_TOKEN`).
@@ -86,6 +86,29 @@ pub struct DiscordConfig {
     /// Send all REST calls through this rate-limiting proxy (`http://host:port`).
     #[serde(deserialize_with = "rest_proxy")]
     pub rest_proxy: Option<String>,
+    /// Channels are spread over this many lanes; each handles its messages in order.
+    #[serde(deserialize_with = "message_lanes")]
+    pub message_lanes: usize,
+    /// Messages waiting to be handled, in all lanes, before messages that only feed
+    /// detection are shed (answers never are).
+    #[serde(deserialize_with = "message_queue")]
+    pub message_queue: usize,
+}
+
+/// Allowed values of `discord.message_lanes` and `discord.message_queue`.
+pub const MESSAGE_LANES: RangeInclusive<usize> = 1..=256;
+pub const MESSAGE_QUEUE: RangeInclusive<usize> = 100..=1_000_000;
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig {
+            token_file: None,
+            dev_guild: None,
+            rest_proxy: None,
+            message_lanes: 8,
+            message_queue: 20_000,
+        }
+    }
 }
 
 impl Default for Config {
@@ -157,6 +180,14 @@ fn window_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 fn cooldown_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     in_range(d, "detection.cooldown_minutes", &COOLDOWN_MINUTES)
+}
+
+fn message_lanes<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    in_range(d, "discord.message_lanes", &MESSAGE_LANES)
+}
+
+fn message_queue<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    in_range(d, "discord.message_queue", &MESSAGE_QUEUE)
 }
 
 fn rest_proxy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -375,6 +406,7 @@ mod tests {
         let src = include_str!("../config.example.toml");
         let cfg = Config::parse("config.example.toml", src).unwrap();
         assert_eq!(cfg.detection, DetectionConfig::default());
+        assert_eq!(cfg.discord, DiscordConfig::default());
         assert_eq!(cfg.database, PathBuf::from("plancheck.db"));
     }
 
@@ -415,6 +447,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.place, "c.toml:5");
         assert!(e.message.contains("window_minutes = 0"), "{e}");
+        let e = Config::parse("c.toml", "[discord]\nmessage_queue = 10\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml:2: discord.message_queue = 10 must be between 100 and 1000000"
+        );
         let e = Config::parse("c.toml", "[discord]\nrest_proxy = \"ftp://x\"\n").unwrap_err();
         assert_eq!(e.place, "c.toml:2");
         assert!(e.message.contains("rest_proxy"), "{e}");
@@ -457,8 +494,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(keys, 12, "every key of config.example.toml was checked");
-        assert_eq!(vars.len(), 12 + 9, "12 full names, 9 short ones");
+        assert_eq!(keys, 14, "every key of config.example.toml was checked");
+        assert_eq!(vars.len(), 14 + 11, "14 full names, 11 short ones");
     }
 
     #[test]
@@ -476,6 +513,8 @@ mod tests {
             ("PLANCHECK_DISCORD_TOKEN_FILE", "/run/credentials/token"),
             ("PLANCHECK_DISCORD_DEV_GUILD", "123456789012345678"),
             ("PLANCHECK_DISCORD_REST_PROXY", "http://127.0.0.1:8080"),
+            ("PLANCHECK_DISCORD_MESSAGE_LANES", "4"),
+            ("PLANCHECK_MESSAGE_QUEUE", "500"),
             // The full name wins over the short one.
             ("PLANCHECK_WINDOW_MINUTES", "30"),
         ];
@@ -503,6 +542,8 @@ mod tests {
                 token_file: Some(PathBuf::from("/run/credentials/token")),
                 dev_guild: Some(123456789012345678),
                 rest_proxy: Some("http://127.0.0.1:8080".into()),
+                message_lanes: 4,
+                message_queue: 500,
             },
         };
         assert_eq!(cfg, expected);

@@ -2,6 +2,8 @@
 //! stand-in for Discord in `fake_discord/`, reached through `rest_proxy`. Every wait is a
 //! condition polled with a timeout; each test has its own stand-in, port and database.
 
+#[path = "support/burst.rs"]
+mod burst;
 mod fake_discord;
 #[path = "support/harness.rs"]
 mod harness;
@@ -12,7 +14,7 @@ use fake_discord::{
     ADMINISTRATOR, BOT_ID, CREATE_PUBLIC_THREADS, Caller, Fake, GUILD, MANAGE_CHANNELS,
     MANAGE_GUILD, Recorded, SEND_MESSAGES,
 };
-use plancheck::ids::{ChannelId, GuildId, PlanId, UserId};
+use plancheck::ids::{ChannelId, GuildId, PlanId};
 use plancheck::plan::QuestionState;
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
@@ -534,18 +536,15 @@ async fn the_bot_reconnects_after_the_gateway_drops_and_survives_failed_requests
                 >= 2
         })
         .await;
-    // Still up: a new discussion elsewhere is prompted.
+    // Still up: a channel watched now (through the bot: it keeps its watches in memory)
+    // is prompted.
     let fresh = 600_000_000_000_000_099;
-    h.store()
-        .await
-        .watch(
-            GuildId(GUILD),
-            ChannelId(fresh),
-            UserId(1),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
+    let channel = json!([{"name": "channel", "type": 7, "value": fresh.to_string()}]);
+    h.admin(300_000_000_000_000_060, MANAGE_GUILD, "watch", channel);
+    h.wait_response(300_000_000_000_000_060, "watching", |r| {
+        content(r).contains("Watching")
+    })
+    .await;
     h.prompt(fresh, 500_000_000_000_000_063).await;
 }
 
@@ -1013,7 +1012,7 @@ async fn an_answer_already_said_is_suggested_and_accepted_with_one_click() {
     let QuestionState::Answered { latest, .. } = plan.state(&verify.id) else {
         panic!("not answered")
     };
-    assert_eq!(latest.author.id, UserId(BOB));
+    assert_eq!(latest.author.id, plancheck::ids::UserId(BOB));
     assert_eq!(latest.said_in.map(|m| m.0), Some(SAID));
     // The page now shows the answer and no Accept button for it, and cannot ping.
     let page_id = page.response["id"].as_str().unwrap();
@@ -1030,4 +1029,61 @@ async fn an_answer_already_said_is_suggested_and_accepted_with_one_click() {
     assert!(!custom_ids(&edit.body).contains(&accept), "{}", edit.body);
     assert!(content(&edit).contains("✅"), "{}", edit.body);
     assert!(mentions_suppressed(&edit), "{}", edit.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_over_many_channels_is_detected_as_a_slow_in_order_run_and_commands_still_answer() {
+    let channels: Vec<u64> = (0..12).map(|i| 630_000_000_000_000_000 + i).collect();
+    let h = Harness::start_with(&channels, |c| {
+        c.stderr(Stdio::inherit())
+            .env("PLANCHECK_DETECTION_COOLDOWN_MINUTES", "0");
+    })
+    .await;
+    let settings = plancheck::detect::Settings {
+        cooldown_minutes: 0,
+        ..Default::default()
+    };
+    let messages = burst::stream(
+        channels[0],
+        channels.len(),
+        600,
+        540_000_000_000_000_000,
+        10,
+    );
+    let expected: std::collections::BTreeSet<(u64, u64)> =
+        burst::expected(&messages, &settings).into_iter().collect();
+    assert!(expected.len() >= channels.len(), "the burst detects");
+    // The whole burst at once, a command to watch another channel in the middle of it.
+    let watch = json!([{"name": "channel", "type": 7, "value": WATCHED.to_string()}]);
+    for (i, m) in messages.iter().enumerate() {
+        burst::send(&h.fake, m);
+        if i == messages.len() / 2 {
+            h.admin(
+                300_000_000_000_000_070,
+                MANAGE_GUILD,
+                "watch",
+                watch.clone(),
+            );
+        }
+    }
+    h.wait_response(300_000_000_000_000_070, "watching", |r| {
+        content(r).contains("Watching")
+    })
+    .await;
+    h.fake
+        .wait_for("every prompt of the burst", |r| {
+            channels.iter().map(|c| prompts_in(r, *c)).sum::<usize>() >= expected.len()
+        })
+        .await;
+    let store = h.store().await;
+    let stored: std::collections::BTreeSet<(u64, u64)> = store
+        .recent_detections(GuildId(GUILD), 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.channel.0, d.message_id.0))
+        .collect();
+    assert_eq!(stored, expected, "what a slow in-order run detects");
+    // The channel watched by the command prompts at once: no restart needed.
+    h.prompt(WATCHED, 540_000_000_000_000_999).await;
 }

@@ -1,15 +1,15 @@
 //! Gateway events: a table of contents that hands each event to the service.
 
 use super::components::Component;
-use super::{Data, Error, author, channel, checklist, guild, message, render, retry, user};
-use crate::detect::ChatMessage;
+use super::{Data, Error, author, channel, checklist, guild, message, render, retry};
 use crate::error::Error as SvcError;
 use crate::ids::PlanId;
-use crate::service::{Act, Place, panic_message};
+use crate::service::{Act, Place, Service, panic_message};
 use chrono::Utc;
 use futures::FutureExt as _;
 use serenity::all as sy;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 pub async fn handle(
     fw: poise::FrameworkContext<'_, Data, Error>,
@@ -38,10 +38,17 @@ async fn dispatch(
     let ctx = fw.serenity_context;
     let data = fw.user_data;
     // Slash commands are deduplicated by the framework's command check; buttons, forms
-    // and messages here.
+    // and messages here (messages in the inbox).
     match event {
-        sy::FullEvent::Message { new_message } if data.first_time(new_message.id.get()) => {
-            on_message(ctx, data, new_message).await
+        // Each connection hands its messages to the inbox as they arrive, in order.
+        sy::FullEvent::Ready { .. } => {
+            data.inbox.listen(ctx);
+            Ok(())
+        }
+        // Taken by the inbox's listener already, unless it was not listening yet.
+        sy::FullEvent::Message { new_message } => {
+            data.inbox.receive(new_message);
+            Ok(())
         }
         sy::FullEvent::InteractionCreate {
             interaction: sy::Interaction::Component(c),
@@ -62,43 +69,69 @@ fn event_ref(event: &sy::FullEvent) -> u64 {
     }
 }
 
-async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(), Error> {
-    let Some(g) = m.guild_id else { return Ok(()) };
-    if m.author.bot {
+/// A message from a lane of the inbox (see [`super::inbox`]): an answer, or detection.
+pub(super) async fn on_message(
+    http: &Arc<sy::Http>,
+    service: &Arc<Service>,
+    posting: &Arc<tokio::sync::Semaphore>,
+    m: super::inbox::Incoming,
+) {
+    let reference = m.msg.id.0;
+    let result = AssertUnwindSafe(handle_message(http, service, posting, m))
+        .catch_unwind()
+        .await;
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::error!(error = ?e, reference, "handling a message failed");
+        }
+        Err(payload) => tracing::error!(
+            reference,
+            panic = %panic_message(payload.as_ref()),
+            "handling a message panicked; nothing else is affected"
+        ),
+    }
+}
+
+async fn handle_message(
+    http: &Arc<sy::Http>,
+    service: &Arc<Service>,
+    posting: &Arc<tokio::sync::Semaphore>,
+    m: super::inbox::Incoming,
+) -> Result<(), Error> {
+    if let Some(full) = &m.full
+        && try_capture_answer(http, service, full).await?
+    {
         return Ok(());
     }
-    if try_capture_answer(ctx, data, m).await? {
-        return Ok(());
-    }
-    let msg = ChatMessage {
-        id: message(m.id),
-        channel: channel(m.channel_id),
-        author: user(m.author.id),
-        author_is_bot: m.author.bot,
-        at: *m.timestamp,
-        text: m.content.clone(),
-        reply_to: m
-            .message_reference
-            .as_ref()
-            .and_then(|r| r.message_id)
-            .map(message),
-        author_name: m
-            .member
-            .as_ref()
-            .and_then(|mb| mb.nick.clone())
-            .unwrap_or_else(|| m.author.display_name().to_string()),
-    };
-    let prompt = match data.service.observe(guild(g), &msg, true).await {
+    let prompt = match service.observe(m.guild, &m.msg, true).await {
         Ok(Some(p)) => p,
         Ok(None) => return Ok(()),
         Err(e) => {
-            tracing::error!(error = %e, reference = m.id.get(), channel = %m.channel_id, "cannot observe a message");
+            tracing::error!(error = %e, reference = m.msg.id.0, channel = m.msg.channel.0, "cannot observe a message");
             return Ok(());
         }
     };
+    // Posting may wait on retries: the channel's next messages need not wait for it.
+    let (http, service, posting) = (http.clone(), service.clone(), posting.clone());
+    tokio::spawn(async move {
+        let _permit = posting.acquire().await;
+        if let Err(e) = post_prompt(&http, &service, prompt).await {
+            tracing::error!(error = ?e, "cannot record a prompt's delivery");
+        }
+    });
+    Ok(())
+}
+
+async fn post_prompt(
+    http: &Arc<sy::Http>,
+    service: &Service,
+    prompt: crate::service::Prompt,
+) -> Result<(), Error> {
+    let channel_id = sy::ChannelId::new(prompt.detection.channel.0);
     let (sent, attempts) = retry::with_retries(|| {
-        m.channel_id.send_message(
-            &ctx.http,
+        channel_id.send_message(
+            http,
             sy::CreateMessage::new()
                 .content(render::prompt_content(&prompt.detection))
                 .components(render::prompt_buttons(prompt.id))
@@ -107,11 +140,11 @@ async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(
     })
     .await;
     match sent {
-        Ok(s) => data.service.prompt_posted(prompt.id, message(s.id)).await?,
+        Ok(s) => service.prompt_posted(prompt.id, message(s.id)).await?,
         Err(e) => {
             let reason = format!("{} (after {attempts} attempts)", retry::reason(&e));
-            tracing::warn!(error = %reason, channel = %m.channel_id, detection = %prompt.id, "cannot post a prompt; kept as undelivered");
-            data.service.prompt_undelivered(&prompt, &reason).await?;
+            tracing::warn!(error = %reason, channel = %channel_id, detection = %prompt.id, "cannot post a prompt; kept as undelivered");
+            service.prompt_undelivered(&prompt, &reason).await?;
         }
     }
     Ok(())
@@ -119,24 +152,19 @@ async fn on_message(ctx: &sy::Context, data: &Data, m: &sy::Message) -> Result<(
 
 /// A reply to a question message in a plan's thread (or `Q3: …`) records an answer.
 async fn try_capture_answer(
-    ctx: &sy::Context,
-    data: &Data,
+    http: &Arc<sy::Http>,
+    service: &Service,
     m: &sy::Message,
 ) -> Result<bool, Error> {
     let replied = m.message_reference.as_ref().and_then(|r| r.message_id);
     let (plan, range) = match replied {
-        Some(r) => match data.service.store().plan_message(message(r)).await? {
+        Some(r) => match service.store().plan_message(message(r)).await? {
             Some((plan, first, last)) => (plan, Some((first, last))),
             None => return Ok(false),
         },
         // Most messages are neither replies nor `Q3: …`: no lookup for them.
         None if leading_number(&m.content).is_none() => return Ok(false),
-        None => match data
-            .service
-            .store()
-            .open_plan_in(channel(m.channel_id))
-            .await?
-        {
+        None => match service.store().open_plan_in(channel(m.channel_id)).await? {
             Some(plan) => (plan, None),
             None => return Ok(false),
         },
@@ -146,7 +174,7 @@ async fn try_capture_answer(
         (None, Some((first, last))) if first == last => (first.to_string(), m.content.clone()),
         (None, _) => {
             reply(
-                ctx,
+                http,
                 m,
                 "Start the reply with the question number, e.g. `Q3: 30 days, then hard delete`.",
             )
@@ -159,27 +187,24 @@ async fn try_capture_answer(
         at: *m.timestamp,
         source: message(m.id),
     };
-    match data.service.answer(plan, &key, &text, &act).await {
+    match service.answer(plan, &key, &text, &act).await {
         // A replayed message changed nothing and gets no second ✅.
         Ok(change) if !change.created => {}
         Ok(change) => {
-            if let Err(e) = m
-                .react(&ctx.http, sy::ReactionType::Unicode("✅".into()))
-                .await
-            {
+            if let Err(e) = m.react(http, sy::ReactionType::Unicode("✅".into())).await {
                 // The answer is stored; say so another way.
                 tracing::warn!(error = %e, reference = m.id.get(), "cannot confirm an answer with a reaction; replying instead");
-                reply(ctx, m, &format!("Recorded Q{}.", change.question.number)).await;
+                reply(http, m, &format!("Recorded Q{}.", change.question.number)).await;
             }
         }
-        Err(SvcError::User(msg) | SvcError::Refused(msg)) => reply(ctx, m, &msg).await,
+        Err(SvcError::User(msg) | SvcError::Refused(msg)) => reply(http, m, &msg).await,
         Err(e) => return Err(e.into()),
     }
     Ok(true)
 }
 
 /// `Q3: text`, `q3 text` or `#3 text` → (3, "text").
-fn leading_number(s: &str) -> Option<(u32, &str)> {
+pub(super) fn leading_number(s: &str) -> Option<(u32, &str)> {
     let t = s.trim_start();
     let t = t.strip_prefix(['Q', 'q', '#'])?;
     let end = t.find(|c: char| !c.is_ascii_digit())?;
@@ -196,11 +221,11 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
     (!rest.is_empty()).then_some((n, rest))
 }
 
-async fn reply(ctx: &sy::Context, m: &sy::Message, text: &str) {
+async fn reply(http: &Arc<sy::Http>, m: &sy::Message, text: &str) {
     let r = m
         .channel_id
         .send_message(
-            &ctx.http,
+            http,
             sy::CreateMessage::new()
                 .content(render::fit(text, 500))
                 .reference_message(m)

@@ -6,6 +6,8 @@ mod checklist;
 mod commands;
 pub mod components;
 mod events;
+pub mod inbox;
+pub mod lanes;
 pub mod permissions;
 pub mod render;
 mod replay;
@@ -21,18 +23,16 @@ use std::sync::Arc;
 impl Data {
     /// True the first time an event id is seen (see [`replay::Recent`]).
     pub(crate) fn first_time(&self, id: u64) -> bool {
-        self.recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .first_time(id)
+        self.inbox.first_time(id)
     }
 }
 
 /// Shared state of every handler.
 pub struct Data {
     pub service: Arc<Service>,
-    /// Ids of recent events, so a replayed one gets no second response.
-    pub(crate) recent: std::sync::Mutex<replay::Recent>,
+    /// Messages, in order per channel (with the ids of recent events, so a replayed one
+    /// gets no second response).
+    pub inbox: Arc<inbox::Inbox>,
 }
 
 pub type Error = anyhow::Error;
@@ -70,6 +70,10 @@ pub(crate) fn author(u: &sy::User) -> crate::plan::Author {
 /// Runs the bot until SIGINT/SIGTERM, then closes the database.
 pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result<()> {
     let mut signals = Signals::install()?;
+    service
+        .load()
+        .await
+        .context("cannot read watched channels and settings")?;
     let service = Arc::new(service);
     let intents = sy::GatewayIntents::GUILDS
         | sy::GatewayIntents::GUILD_MESSAGES
@@ -83,6 +87,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
     }
     let http = http.build();
     let dev_guild = cfg.discord.dev_guild;
+    let (lanes, queue) = (cfg.discord.message_lanes, cfg.discord.message_queue);
     let data_service = service.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -114,9 +119,12 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
                     None => poise::builtins::register_globally(ctx, cmds).await?,
                 }
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                let recent = Arc::new(std::sync::Mutex::new(replay::Recent::new(replay::REMEMBERED)));
+                let inbox = inbox::Inbox::start(ctx.http.clone(), data_service.clone(), recent, lanes, queue);
+                tokio::spawn(evict_idle(data_service.clone()));
                 Ok(Data {
                     service: data_service,
-                    recent: std::sync::Mutex::new(replay::Recent::new(replay::REMEMBERED)),
+                    inbox: Arc::new(inbox),
                 })
             })
         })
@@ -154,6 +162,22 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         Err(e) => Err(explain(e)),
     }
 }
+
+/// Drops idle channels' detection windows every [`EVICT_EVERY`] (also when no message comes).
+async fn evict_idle(service: Arc<Service>) {
+    let mut every = tokio::time::interval(EVICT_EVERY);
+    loop {
+        every.tick().await;
+        let dropped = service.evict_idle(chrono::Utc::now());
+        tracing::debug!(
+            dropped,
+            held = service.channels_held(),
+            "idle channels' windows dropped"
+        );
+    }
+}
+
+const EVICT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How long a stop waits for the gateway to close, then for the database: together well
 /// within the 10 seconds a service manager gives before killing.

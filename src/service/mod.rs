@@ -12,12 +12,16 @@ use crate::plan::said::Line;
 use crate::plan::select::{self, Depth, Ranked};
 use crate::plan::{self, AnswerEvent, Author, EventKind, Plan, PlanQuestion, Status};
 use crate::store::{
-    DetectionRecord, FeedbackKind, NewPlan, Outcome, PlanFilter, PlanSummary, Store,
+    DetectionRecord, FeedbackKind, NewPlan, Outcome, PlanFilter, PlanSummary, Store, WatchedChannel,
 };
 use chrono::{DateTime, Utc};
+use memory::Memory;
 use std::collections::BTreeSet;
-use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use windows::Windows;
+
+mod memory;
+mod windows;
 
 /// A prompt to show: a new detection, stored.
 #[derive(Debug, Clone)]
@@ -63,7 +67,14 @@ pub struct Service {
     store: Store,
     packs: Arc<PackSet>,
     ranker: Arc<PackRanker>,
-    detector: Mutex<Detector>,
+    /// The detector, in shards by channel; idle channels' windows are dropped.
+    windows: Windows,
+    /// Watched channels, server settings and recent feedback: read from the store once
+    /// (at the first use, or [`Service::load`]), then changed after each write.
+    memory: tokio::sync::OnceCell<Memory>,
+    /// Serialises the writes that change `memory` with their change to it, so two
+    /// changes of one channel or server cannot leave memory behind the store.
+    writes: tokio::sync::Mutex<()>,
     defaults: detect::Settings,
     depth: Depth,
 }
@@ -82,11 +93,37 @@ impl Service {
         Service {
             store,
             packs,
-            detector: Mutex::new(Detector::new(cues, ranker.clone())),
+            windows: Windows::new(Detector::new(cues, ranker.clone())),
             ranker,
+            memory: tokio::sync::OnceCell::new(),
+            writes: tokio::sync::Mutex::new(()),
             defaults,
             depth: Depth::default(),
         }
+    }
+
+    /// Reads what the hot path keeps in memory (watched channels, server settings, recent
+    /// feedback) now rather than at the first message, so a broken database shows at start.
+    pub async fn load(&self) -> Result<()> {
+        self.memory().await.map(|_| ())
+    }
+
+    async fn memory(&self) -> Result<&Memory> {
+        Ok(self
+            .memory
+            .get_or_try_init(|| Memory::load(&self.store, Utc::now()))
+            .await?)
+    }
+
+    /// Drops the detection windows of channels idle long enough that keeping them would
+    /// change nothing (their window expired and their cooldown ended); returns how many.
+    pub fn evict_idle(&self, now: DateTime<Utc>) -> usize {
+        self.windows.evict_idle(now)
+    }
+
+    /// How many channels' detection windows are held now.
+    pub fn channels_held(&self) -> usize {
+        self.windows.channels()
     }
 
     /// The configured default depth.
@@ -120,8 +157,9 @@ impl Service {
         if msg.author_is_bot {
             return Ok(None);
         }
+        let memory = self.memory().await?;
         if require_watch {
-            match self.store.watched(msg.channel).await? {
+            match memory.watched(msg.channel) {
                 Some(w) if w.guild == guild => {
                     if w.muted_until.is_some_and(|until| msg.at < until) {
                         return Ok(None);
@@ -130,13 +168,16 @@ impl Service {
                 _ => return Ok(None),
             }
         }
-        let guild_settings = self.store.guild_settings(guild).await?;
-        let mut settings = guild_settings.detector(&self.defaults);
-        settings.threshold = self
-            .calibration_for(guild, &guild_settings, msg.at)
-            .await?
-            .threshold;
-        let detection = self.with_detector(msg.channel, |d| d.observe(msg, &settings))?;
+        let settings = memory.detector_settings(guild, &self.defaults, msg.at);
+        // The channel's state matters while its window or its cooldown lasts.
+        let keep =
+            chrono::Duration::try_minutes(settings.window_minutes.max(settings.cooldown_minutes))
+                .and_then(|d| d.checked_add(&windows::GRACE))
+                .and_then(|d| msg.at.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let detection = self
+            .windows
+            .with_message(msg.channel, msg.at, keep, |d| d.observe(msg, &settings))?;
         let Some(detection) = detection else {
             return Ok(None);
         };
@@ -159,32 +200,16 @@ impl Service {
 
     /// The threshold `guild` runs at now, and why (manual setting or recent feedback).
     pub async fn calibration(&self, guild: GuildId) -> Result<Calibration> {
-        let s = self.store.guild_settings(guild).await?;
-        self.calibration_with(guild, &s).await
+        let memory = self.memory().await?;
+        Ok(memory.calibration(guild, &self.defaults, Utc::now()))
     }
 
     /// [`Service::calibration`] for settings the caller has already read.
     pub async fn calibration_with(&self, guild: GuildId, s: &GuildSettings) -> Result<Calibration> {
-        self.calibration_for(guild, s, Utc::now()).await
-    }
-
-    async fn calibration_for(
-        &self,
-        guild: GuildId,
-        s: &GuildSettings,
-        now: DateTime<Utc>,
-    ) -> Result<Calibration> {
         if s.threshold.is_some() {
             return Ok(calibrate(self.defaults.threshold, s.threshold, 0, 0));
         }
-        let since = now - chrono::Duration::days(crate::guild::FEEDBACK_DAYS);
-        let fb = self.store.feedback_counts(guild, since).await?;
-        Ok(calibrate(
-            self.defaults.threshold,
-            None,
-            fb.not_feature,
-            fb.started,
-        ))
+        self.calibration(guild).await
     }
 
     pub async fn detection(&self, id: DetectionId) -> Result<DetectionRecord> {
@@ -228,7 +253,7 @@ impl Service {
         depth: Option<Depth>,
     ) -> Result<(Plan, bool)> {
         let det = self.detection_at(id, at).await?;
-        let settings = self.store.guild_settings(det.guild).await?;
+        let settings = self.settings(det.guild).await?;
         let heard = self.with_detector(det.channel, |d| {
             d.prompt_conversation(det.channel, det.message_id)
         })?;
@@ -262,17 +287,7 @@ impl Service {
             .await?;
         if created {
             self.store.decide_detection(id, Outcome::Started).await?;
-            self.store
-                .add_feedback(
-                    det.guild,
-                    det.channel,
-                    Some(id),
-                    FeedbackKind::Started,
-                    act.author.id,
-                    act.at,
-                    act.source,
-                )
-                .await?;
+            self.feedback(&det, FeedbackKind::Started, act).await?;
         }
         Ok((plan, created))
     }
@@ -290,7 +305,7 @@ impl Service {
         act: &Act,
     ) -> Result<(Plan, bool)> {
         let title = plan::parse_title(title)?;
-        let settings = self.store.guild_settings(guild).await?;
+        let settings = self.settings(guild).await?;
         let depth = depth.or(settings.depth).unwrap_or(self.depth);
         let heard = self.with_detector(channel, |d| d.conversation(channel))?;
         let chosen = match packs.filter(|p| !p.is_empty()) {
@@ -393,18 +408,29 @@ impl Service {
     pub async fn dismiss(&self, id: DetectionId, at: Place, act: &Act) -> Result<bool> {
         let det = self.detection_at(id, at).await?;
         let decided = self.store.decide_detection(id, Outcome::Dismissed).await?;
-        self.store
+        self.feedback(&det, FeedbackKind::NotFeature, act).await?;
+        Ok(decided)
+    }
+
+    /// Records feedback on a prompt once per source event, and counts it for calibration.
+    async fn feedback(&self, det: &DetectionRecord, kind: FeedbackKind, act: &Act) -> Result<()> {
+        let memory = self.memory().await?;
+        let added = self
+            .store
             .add_feedback(
                 det.guild,
                 det.channel,
-                Some(id),
-                FeedbackKind::NotFeature,
+                Some(det.id),
+                kind,
                 act.author.id,
                 act.at,
                 act.source,
             )
             .await?;
-        Ok(decided)
+        if added {
+            memory.add_feedback(det.guild, kind, act.at);
+        }
+        Ok(())
     }
 
     /// Mutes a prompt's channel until `until`.
@@ -416,8 +442,13 @@ impl Service {
     ) -> Result<ChannelId> {
         let det = self.detection_at(id, at).await?;
         self.store.decide_detection(id, Outcome::Muted).await?;
-        self.store.mute(det.channel, until).await?;
-        self.with_detector(det.channel, |d| d.quiet(det.channel, until))?;
+        {
+            let _write = self.writes.lock().await;
+            self.store.mute(det.channel, until).await?;
+            self.refresh_watched(det.channel).await?;
+        }
+        self.windows
+            .with(det.channel, Some(until), |d| d.quiet(det.channel, until))?;
         Ok(det.channel)
     }
 
@@ -550,7 +581,20 @@ impl Service {
     }
 
     pub async fn settings(&self, guild: GuildId) -> Result<GuildSettings> {
-        Ok(self.store.guild_settings(guild).await?)
+        Ok(self.memory().await?.settings(guild))
+    }
+
+    /// Whether `channel` is watched (and by which server, muted until when).
+    pub async fn watched(&self, channel: ChannelId) -> Result<Option<WatchedChannel>> {
+        Ok(self.memory().await?.watched(channel))
+    }
+
+    /// Memory takes the channel as the store now holds it.
+    async fn refresh_watched(&self, channel: ChannelId) -> Result<()> {
+        let memory = self.memory().await?;
+        let w = self.store.watched(channel).await?;
+        memory.set_watched(channel, w);
+        Ok(())
     }
 
     pub async fn save_settings(&self, guild: GuildId, s: &GuildSettings) -> Result<()> {
@@ -560,7 +604,11 @@ impl Service {
                 return Err(Error::user(format!("unknown pack '{p}'")));
             }
         }
-        Ok(self.store.save_guild_settings(guild, s).await?)
+        let memory = self.memory().await?;
+        let _write = self.writes.lock().await;
+        self.store.save_guild_settings(guild, s).await?;
+        memory.set_settings(guild, self.store.guild_settings(guild).await?);
+        Ok(())
     }
 
     pub async fn watch(
@@ -570,32 +618,29 @@ impl Service {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(self.store.watch(guild, channel, by, at).await?)
+        let _write = self.writes.lock().await;
+        let added = self.store.watch(guild, channel, by, at).await?;
+        self.refresh_watched(channel).await?;
+        Ok(added)
     }
 
     pub async fn unwatch(&self, guild: GuildId, channel: ChannelId) -> Result<bool> {
+        let _write = self.writes.lock().await;
         let removed = self.store.unwatch(guild, channel).await?;
-        self.with_detector(channel, |d| d.forget(channel))?;
+        self.refresh_watched(channel).await?;
+        if removed {
+            self.windows.forget(channel);
+        }
         Ok(removed)
     }
 
-    /// Runs `f` on the detector for `channel`. The lock is held only for `f`, which does no
-    /// I/O. A panic in `f` (a bug) must not disable detection for every channel: it is
-    /// caught before the guard drops (so the lock is never poisoned), the channel's window
-    /// is dropped so no half-updated state survives, and the caller gets [`Error::Fault`].
+    /// Runs `f` on the detector for `channel` (see [`Windows::with`]): pure work only.
     fn with_detector<R>(
         &self,
         channel: ChannelId,
         f: impl FnOnce(&mut Detector) -> R,
     ) -> Result<R> {
-        let mut d = self.detector.lock().unwrap_or_else(PoisonError::into_inner);
-        match std::panic::catch_unwind(AssertUnwindSafe(|| f(&mut d))) {
-            Ok(r) => Ok(r),
-            Err(payload) => {
-                d.forget(channel);
-                Err(Error::Fault(panic_message(payload.as_ref())))
-            }
-        }
+        self.windows.with(channel, None, f)
     }
 }
 

@@ -792,3 +792,260 @@ async fn what_was_said_becomes_suggestions_and_team_questions_that_survive_the_s
         .unwrap();
     assert!(t.created);
 }
+
+/// A service over the database file at `path` (a restart reopens the same file).
+async fn service_at(path: &std::path::Path) -> Service {
+    let store = Store::open(path).await.unwrap();
+    let packs = Arc::new(PackSet::shipped().unwrap());
+    let cues = Arc::new(CompiledCues::shipped().unwrap());
+    Service::new(store, packs, cues, detect::Settings::default())
+}
+
+/// What the hot path reads from memory equals what the store holds.
+async fn assert_memory_matches_store(s: &Service, g: GuildId, channels: &[u64]) {
+    for c in channels {
+        assert_eq!(
+            s.watched(ChannelId(*c)).await.unwrap(),
+            s.store().watched(ChannelId(*c)).await.unwrap(),
+            "channel {c}"
+        );
+    }
+    let stored = s.store().guild_settings(g).await.unwrap();
+    assert_eq!(s.settings(g).await.unwrap(), stored);
+    let since = Utc::now() - chrono::Duration::days(crate::guild::FEEDBACK_DAYS);
+    let fb = s.store().feedback_counts(g, since).await.unwrap();
+    let expected = calibrate(
+        s.defaults().threshold,
+        stored.threshold,
+        fb.not_feature,
+        fb.started,
+    );
+    assert_eq!(s.calibration(g).await.unwrap(), expected);
+}
+
+#[tokio::test]
+async fn memory_follows_every_write_to_watches_settings_and_feedback_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bot.db");
+    let g = GuildId(1);
+    let chans = [10, 11, 12];
+    let s = service_at(&path).await;
+    s.load().await.unwrap();
+    assert_memory_matches_store(&s, g, &chans).await;
+
+    s.watch(g, ChannelId(10), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    s.watch(g, ChannelId(11), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    s.watch(GuildId(2), ChannelId(12), UserId(5), Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        !s.watch(g, ChannelId(12), UserId(5), Utc::now())
+            .await
+            .unwrap(),
+        "another server's channel stays theirs"
+    );
+    assert_memory_matches_store(&s, g, &chans).await;
+
+    // Feedback: a dismissal, a started checklist, and a replayed click (counted once).
+    let p1 = s
+        .observe(g, &msg(1, 10, FEATURE), true)
+        .await
+        .unwrap()
+        .unwrap();
+    s.dismiss(p1.id, at(&p1), &act(100)).await.unwrap();
+    s.dismiss(p1.id, at(&p1), &act(100)).await.unwrap();
+    let p2 = s
+        .observe(g, &msg(2, 11, FEATURE), true)
+        .await
+        .unwrap()
+        .unwrap();
+    s.start_from_detection(p2.id, at(&p2), &act(101), None)
+        .await
+        .unwrap();
+    assert!(
+        s.calibration(g)
+            .await
+            .unwrap()
+            .reason
+            .contains("1 “Not a feature” and 1 started"),
+        "{}",
+        s.calibration(g).await.unwrap().reason
+    );
+    assert_memory_matches_store(&s, g, &chans).await;
+
+    // Mute through a prompt, then settings.
+    s.mute_from_detection(p2.id, at(&p2), Utc::now() + chrono::Duration::hours(24))
+        .await
+        .unwrap();
+    assert!(
+        s.watched(ChannelId(11))
+            .await
+            .unwrap()
+            .unwrap()
+            .muted_until
+            .is_some()
+    );
+    assert_memory_matches_store(&s, g, &chans).await;
+    let set = GuildSettings {
+        threshold: Some(3.0),
+        cooldown_minutes: Some(5),
+        ..GuildSettings::new()
+    };
+    s.save_settings(g, &set).await.unwrap();
+    assert_eq!(s.calibration(g).await.unwrap().threshold, 3.0);
+    assert_memory_matches_store(&s, g, &chans).await;
+    let bad = GuildSettings {
+        threshold: Some(99.0),
+        ..GuildSettings::new()
+    };
+    assert!(s.save_settings(g, &bad).await.is_err());
+    assert_eq!(
+        s.settings(g).await.unwrap(),
+        set,
+        "a refused setting changes nothing"
+    );
+
+    // Unwatching: the channel no longer prompts, at once.
+    assert!(s.unwatch(g, ChannelId(10)).await.unwrap());
+    assert!(
+        s.observe(g, &msg(3, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_memory_matches_store(&s, g, &chans).await;
+    let before = (
+        s.settings(g).await.unwrap(),
+        s.calibration(g).await.unwrap(),
+        s.watched(ChannelId(11)).await.unwrap(),
+    );
+    s.store().close().await;
+    drop(s);
+
+    // A restart reads the same from the same file.
+    let s = service_at(&path).await;
+    assert_memory_matches_store(&s, g, &chans).await;
+    let after = (
+        s.settings(g).await.unwrap(),
+        s.calibration(g).await.unwrap(),
+        s.watched(ChannelId(11)).await.unwrap(),
+    );
+    assert_eq!(after, before);
+    assert!(
+        s.observe(g, &msg(4, 10, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none(),
+        "unwatched"
+    );
+    assert!(
+        s.observe(g, &msg(5, 11, FEATURE), true)
+            .await
+            .unwrap()
+            .is_none(),
+        "muted"
+    );
+}
+
+#[tokio::test]
+async fn a_dismissal_raises_the_threshold_of_the_next_message_at_once() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    let default = s.calibration(g).await.unwrap().threshold;
+    let p = s
+        .observe(g, &msg(30, 20, FEATURE), false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.detection.threshold, default);
+    s.dismiss(p.id, at(&p), &act(200)).await.unwrap();
+    let raised = s.calibration(g).await.unwrap().threshold;
+    assert!(raised > default, "{raised} > {default}");
+    // The same talk in another channel is judged at the raised threshold.
+    match s.observe(g, &msg(31, 21, FEATURE), false).await.unwrap() {
+        Some(p2) => assert_eq!(p2.detection.threshold, raised),
+        None => assert!(
+            p.detection.score < raised,
+            "{} >= {raised}",
+            p.detection.score
+        ),
+    }
+}
+
+fn msg_at(id: u64, channel: u64, text: &str, when: DateTime<Utc>) -> ChatMessage {
+    ChatMessage {
+        at: when,
+        ..msg(id, channel, text)
+    }
+}
+
+#[tokio::test]
+async fn idle_channels_windows_are_dropped_once_their_window_and_cooldown_are_over() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    let d = detect::Settings::default();
+    let span = chrono::Duration::minutes(d.window_minutes.max(d.cooldown_minutes));
+    let t0 = Utc::now();
+    let p = s
+        .observe(g, &msg_at(1, 10, FEATURE, t0), false)
+        .await
+        .unwrap();
+    assert!(p.is_some());
+    s.observe(g, &msg_at(2, 11, "lunch at 12:30?", t0 + span), false)
+        .await
+        .unwrap();
+    assert_eq!(s.channels_held(), 2);
+    // While its cooldown lasts, the prompted channel keeps its state and stays quiet.
+    assert_eq!(s.evict_idle(t0 + span - chrono::Duration::minutes(1)), 0);
+    assert!(
+        s.observe(
+            g,
+            &msg_at(3, 10, FEATURE, t0 + chrono::Duration::minutes(30)),
+            false
+        )
+        .await
+        .unwrap()
+        .is_none(),
+        "cooling down"
+    );
+    // Long after: the idle channel goes, the one that spoke later stays.
+    let later = t0 + span + chrono::Duration::minutes(31) + windows::GRACE;
+    assert_eq!(s.evict_idle(later), 1);
+    assert_eq!(s.channels_held(), 1);
+    // It detects as it would have: its cooldown is over.
+    let p = s
+        .observe(g, &msg_at(4, 10, FEATURE, later), false)
+        .await
+        .unwrap();
+    assert!(p.is_some(), "a dropped channel starts afresh");
+}
+
+#[tokio::test]
+async fn messages_sweep_idle_channels_as_they_come() {
+    let (s, _d) = service().await;
+    let g = GuildId(1);
+    let t0 = Utc::now();
+    // Channels that each say one thing, then fall silent…
+    for ch in 0..200u64 {
+        s.observe(g, &msg_at(1_000 + ch, 100 + ch, "deploying now", t0), false)
+            .await
+            .unwrap();
+    }
+    assert_eq!(s.channels_held(), 200);
+    // …are dropped by the messages that come a day later, whichever channels they are in.
+    let later = t0 + chrono::Duration::days(1);
+    for ch in 0..200u64 {
+        s.observe(
+            g,
+            &msg_at(5_000 + ch, 1_000 + ch % 3, "still here", later),
+            false,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(s.channels_held(), 3);
+}

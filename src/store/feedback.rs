@@ -1,6 +1,6 @@
 //! Table `feedback`: what people said about prompts, for calibration.
 
-use super::{Result, Store, id, is_unique_violation, ts};
+use super::{Result, Store, StoreError, id, is_unique_violation, parse_ts, ts, uid};
 use crate::ids::{ChannelId, DetectionId, GuildId, MessageId, UserId};
 use chrono::{DateTime, Utc};
 
@@ -17,6 +17,18 @@ impl FeedbackKind {
         match self {
             FeedbackKind::NotFeature => "not_feature",
             FeedbackKind::Started => "started",
+        }
+    }
+
+    fn parse(s: &str) -> Result<FeedbackKind> {
+        match s {
+            "not_feature" => Ok(FeedbackKind::NotFeature),
+            "started" => Ok(FeedbackKind::Started),
+            other => Err(StoreError::Corrupt {
+                table: "feedback",
+                column: "kind",
+                detail: format!("unknown kind {other:?}"),
+            }),
         }
     }
 }
@@ -59,6 +71,29 @@ impl Store {
             Err(e) if is_unique_violation(&e) => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Every server's feedback since `since`: `(server, kind, when)`, oldest first (the
+    /// service keeps recent feedback in memory for calibration).
+    #[tracing::instrument(skip_all)]
+    pub async fn feedback_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(GuildId, FeedbackKind, DateTime<Utc>)>> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT guild_id, kind, at FROM feedback WHERE at >= ? ORDER BY at, id")
+                .bind(ts(since))
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter()
+            .map(|(g, kind, at)| {
+                Ok((
+                    GuildId(uid(g)),
+                    FeedbackKind::parse(&kind)?,
+                    parse_ts("feedback", "at", &at)?,
+                ))
+            })
+            .collect()
     }
 
     /// Feedback counts of a server since `since`.
@@ -122,5 +157,32 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(other, FeedbackCounts::default());
+        let old = now - chrono::Duration::days(40);
+        store
+            .add_feedback(
+                GuildId(9),
+                ChannelId(2),
+                None,
+                FeedbackKind::Started,
+                UserId(3),
+                old,
+                MessageId(12),
+            )
+            .await
+            .unwrap();
+        let recent = store
+            .feedback_since(now - chrono::Duration::days(1))
+            .await
+            .unwrap();
+        let kinds: Vec<_> = recent.iter().map(|(g, k, _)| (*g, *k)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (GuildId(1), FeedbackKind::NotFeature),
+                (GuildId(1), FeedbackKind::Started)
+            ],
+            "older feedback and replays are left out"
+        );
+        assert_eq!(recent[0].2.timestamp_millis(), now.timestamp_millis());
     }
 }

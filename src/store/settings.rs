@@ -1,6 +1,6 @@
 //! Table `guild_settings`.
 
-use super::{Result, Store, id, parse_json, ts};
+use super::{Result, Store, id, parse_json, ts, uid};
 use crate::guild::GuildSettings;
 use crate::ids::GuildId;
 use crate::plan::select::Depth;
@@ -16,28 +16,65 @@ type Row = (
     Option<String>,
 );
 
+/// A row of every server's settings: the server, then [`Row`]'s columns.
+type WithId = (
+    i64,
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    String,
+    Option<String>,
+);
+
+macro_rules! columns {
+    () => {
+        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth"
+    };
+}
+
+fn to_settings((threshold, wm, wmin, cd, threads, disabled, depth): Row) -> Result<GuildSettings> {
+    Ok(GuildSettings {
+        threshold: threshold.map(|t| t as f32),
+        window_messages: wm.map(|v| v.max(1) as usize),
+        window_minutes: wmin,
+        cooldown_minutes: cd,
+        use_threads: threads != 0,
+        disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
+        depth: depth.as_deref().and_then(Depth::parse),
+    })
+}
+
 impl Store {
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn guild_settings(&self, guild: GuildId) -> Result<GuildSettings> {
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth
-             FROM guild_settings WHERE guild_id = ?",
-        )
+        let row: Option<Row> = sqlx::query_as(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM guild_settings WHERE guild_id = ?"
+        ))
         .bind(id(guild.0))
         .fetch_optional(self.pool())
         .await?;
-        Ok(match row {
-            None => GuildSettings::new(),
-            Some((threshold, wm, wmin, cd, threads, disabled, depth)) => GuildSettings {
-                threshold: threshold.map(|t| t as f32),
-                window_messages: wm.map(|v| v.max(1) as usize),
-                window_minutes: wmin,
-                cooldown_minutes: cd,
-                use_threads: threads != 0,
-                disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
-                depth: depth.as_deref().and_then(Depth::parse),
-            },
-        })
+        row.map_or_else(|| Ok(GuildSettings::new()), to_settings)
+    }
+
+    /// The settings of every server that saved some (the service keeps them in memory).
+    #[tracing::instrument(skip_all)]
+    pub async fn all_guild_settings(&self) -> Result<Vec<(GuildId, GuildSettings)>> {
+        let rows: Vec<WithId> = sqlx::query_as(concat!(
+            "SELECT guild_id, ",
+            columns!(),
+            " FROM guild_settings"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(g, a, b, c, d, e, f, h)| {
+                Ok((GuildId(uid(g)), to_settings((a, b, c, d, e, f, h))?))
+            })
+            .collect()
     }
 
     #[tracing::instrument(skip_all, fields(guild = %guild))]
@@ -95,6 +132,10 @@ mod tests {
         assert_eq!(
             store.guild_settings(GuildId(2)).await.unwrap(),
             GuildSettings::new()
+        );
+        assert_eq!(
+            store.all_guild_settings().await.unwrap(),
+            vec![(GuildId(1), s)]
         );
     }
 }

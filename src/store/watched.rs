@@ -67,6 +67,16 @@ impl Store {
         rows.into_iter().map(to_watched).collect()
     }
 
+    /// Every watched channel (the service keeps them in memory).
+    #[tracing::instrument(skip_all)]
+    pub async fn all_watched(&self) -> Result<Vec<WatchedChannel>> {
+        let rows: Vec<(i64, i64, Option<String>)> =
+            sqlx::query_as("SELECT guild_id, channel_id, muted_until FROM watched_channels")
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter().map(to_watched).collect()
+    }
+
     /// Mutes a watched channel until `until`; returns false when it is not watched.
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     pub async fn mute(&self, channel: ChannelId, until: DateTime<Utc>) -> Result<bool> {
@@ -111,6 +121,17 @@ mod tests {
                 .unwrap()
         );
         assert_eq!(store.watched_in(GuildId(1)).await.unwrap().len(), 1);
+        store
+            .watch(GuildId(2), ChannelId(6), UserId(9), now)
+            .await
+            .unwrap();
+        let mut all = store.all_watched().await.unwrap();
+        all.sort_by_key(|w| w.channel.0);
+        let channels: Vec<_> = all.iter().map(|w| (w.guild, w.channel)).collect();
+        assert_eq!(
+            channels,
+            vec![(GuildId(1), ChannelId(5)), (GuildId(2), ChannelId(6))]
+        );
         assert!(store.watched(ChannelId(5)).await.unwrap().is_some());
         assert!(store.mute(ChannelId(5), now).await.unwrap());
         let w = store.watched(ChannelId(5)).await.unwrap().unwrap();

@@ -31,6 +31,9 @@ const BOT_ROLE_PERMS: u64 = 309_237_763_136;
 /// What @everyone may do: view, send, read history, react (Discord's usual defaults).
 const EVERYONE_PERMS: u64 = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 6);
 
+/// Dispatches the stand-in holds for a gateway connection that has not sent them yet.
+pub const DISPATCH_BUFFER: usize = 16_384;
+
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub method: String,
@@ -42,6 +45,8 @@ pub struct Recorded {
     pub response: Value,
     /// The HTTP status it answered with.
     pub status: u16,
+    /// When the stand-in received it (the load tool measures latency with it).
+    pub at: Instant,
 }
 
 /// Who runs a slash command, where, with which computed permissions.
@@ -77,8 +82,9 @@ pub struct Fake {
     dispatch: broadcast::Sender<Value>,
     next_id: Arc<Mutex<u64>>,
     failures: Arc<Mutex<Vec<Failure>>>,
-    /// Every dispatch sent, for [`Fake::replay_all`].
+    /// Every dispatch sent, for [`Fake::replay_all`] (unless [`Fake::forget_dispatches`]).
     sent: Arc<Mutex<Vec<Value>>>,
+    keep_sent: Arc<std::sync::atomic::AtomicBool>,
     /// Interactions already answered: Discord refuses a second initial response.
     answered: Arc<Mutex<std::collections::HashSet<String>>>,
     gateway: Arc<Mutex<Gateway>>,
@@ -90,7 +96,7 @@ impl Fake {
     pub async fn start() -> Fake {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let (dispatch, _) = broadcast::channel(256);
+        let (dispatch, _) = broadcast::channel(DISPATCH_BUFFER);
         let fake = Fake {
             port,
             requests: Arc::default(),
@@ -98,6 +104,7 @@ impl Fake {
             next_id: Arc::new(Mutex::new(700_000_000_000_000_000)),
             failures: Arc::default(),
             sent: Arc::default(),
+            keep_sent: Arc::new(true.into()),
             answered: Arc::default(),
             gateway: Arc::default(),
             denied: Arc::default(),
@@ -106,6 +113,11 @@ impl Fake {
             .route("/gw", axum::routing::get(gateway))
             .fallback(rest)
             .with_state(fake.clone());
+        // Frames go out as they are written, as from Discord (without it, Nagle's algorithm
+        // holds small frames back until the bot acknowledges the last one).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         fake
     }
@@ -122,6 +134,12 @@ impl Fake {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// The requests recorded after the first `n` (a poller that keeps its place).
+    pub fn requests_after(&self, n: usize) -> Vec<Recorded> {
+        let all = self.requests.lock().unwrap();
+        all.get(n..).map(<[Recorded]>::to_vec).unwrap_or_default()
     }
 
     pub fn identifies(&self) -> u32 {
@@ -222,8 +240,24 @@ impl Fake {
 
     pub fn send(&self, t: &str, d: Value) {
         let event = json!({"op": 0, "t": t, "d": d});
-        self.sent.lock().unwrap().push(event.clone());
+        if self.keep_sent.load(std::sync::atomic::Ordering::Relaxed) {
+            self.sent.lock().unwrap().push(event.clone());
+        }
         let _ = self.dispatch.send(event);
+    }
+
+    /// Dispatches are no longer kept for [`Fake::replay_all`] (a load run sends too many).
+    pub fn forget_dispatches(&self) {
+        self.keep_sent
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        self.sent.lock().unwrap().clear();
+    }
+
+    /// Dispatches sent but not yet written to every open gateway connection. A sender that
+    /// keeps this below [`DISPATCH_BUFFER`] never makes a connection fall behind (a
+    /// connection that falls behind is closed, as Discord closes a slow client).
+    pub fn backlog(&self) -> usize {
+        self.dispatch.len()
     }
 
     pub fn user(id: u64) -> Value {
@@ -478,6 +512,7 @@ async fn read_body(req: Request) -> (Value, Vec<(String, String)>) {
 }
 
 async fn rest(State(fake): State<Fake>, req: Request) -> Response {
+    let at = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let (body, files) = read_body(req).await;
@@ -513,6 +548,7 @@ async fn rest(State(fake): State<Fake>, req: Request) -> Response {
         files,
         response: response.clone(),
         status,
+        at,
     });
     let code = StatusCode::from_u16(status).unwrap();
     let mut r = if response.is_null() {
