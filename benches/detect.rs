@@ -1,9 +1,12 @@
 //! Detection throughput over the corpus messages (one core), beside a naive baseline
-//! that tries each cue pattern one after another. Run: `cargo bench --bench detect`.
+//! that tries each cue pattern one after another, and the stages of scoring a message.
+//! Run: `cargo bench --bench detect` (`-- stage` for the stages alone).
 //! Reads ../shared/corpus/dev.jsonl when present, else a small built-in sample.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use plancheck::detect::{ChatMessage, CompiledCues, Detector, PackRanker, Settings, normalize};
+use plancheck::detect::{
+    ChatMessage, CompiledCues, Detector, ModelFile, PackRanker, Settings, features, normalize,
+};
 use plancheck::ids::{ChannelId, MessageId, UserId};
 use plancheck::packs::PackSet;
 use std::hint::black_box;
@@ -83,5 +86,72 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The stages of scoring one message, each over all corpus messages: where
+/// `detector_observe` spends its time (the two `RegexSet` scans dominate).
+fn stages(c: &mut Criterion) {
+    let texts = messages();
+    let prose: Vec<String> = texts.iter().map(|t| normalize::prose(t)).collect();
+    let packs = PackSet::shipped().unwrap();
+    let cues = CompiledCues::shipped().unwrap();
+    let ranker = PackRanker::new(&packs);
+    let model = ModelFile::shipped_model(&cues);
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    g.bench_function("normalize", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| normalize::prose(t).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("ngram_hashes", |b| {
+        let mut hashes = Vec::new();
+        b.iter(|| {
+            let mut distinct = 0;
+            for p in &prose {
+                hashes.clear();
+                features::ngram_hashes(p, &mut hashes);
+                features::distinct_hashes(&mut hashes);
+                distinct += hashes.len();
+            }
+            distinct
+        })
+    });
+    g.bench_function("ngram_weights", |b| {
+        let mut hashes = Vec::new();
+        b.iter(|| {
+            let mut sum = 0.0;
+            for p in &prose {
+                hashes.clear();
+                features::ngram_hashes(p, &mut hashes);
+                let scale = features::distinct_hashes(&mut hashes);
+                sum += scale * hashes.iter().map(|&h| model.ngram(h)).sum::<f32>();
+            }
+            sum
+        })
+    });
+    g.bench_function("cue_families", |b| {
+        b.iter(|| {
+            prose
+                .iter()
+                .map(|p| features::families(&cues, p, true).0)
+                .fold(0, |a, f| a | f)
+        })
+    });
+    g.bench_function("pack_cue_hits", |b| {
+        b.iter(|| prose.iter().map(|p| ranker.cue_hits(p)).sum::<usize>())
+    });
+    g.bench_function("weighs_approaches", |b| {
+        b.iter(|| {
+            prose
+                .iter()
+                .filter(|p| features::weighs_approaches(p))
+                .count()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, stages);
 criterion_main!(benches);

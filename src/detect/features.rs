@@ -45,30 +45,61 @@ pub fn ngram_hash(ngram: &str) -> u64 {
     }
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '\''
-}
-
 /// Splits prose into words (letters, digits and inner apostrophes), appending to `out`.
 pub fn words(prose: &str, out: &mut Vec<Word>) {
+    each_word(prose, |w| out.push(w));
+}
+
+/// Calls `f` with each word of prose, in order (see [`words`]). Walks bytes and decodes a
+/// character only where one starts with a non-ASCII byte: most chat is ASCII, and this
+/// runs for every message.
+fn each_word(prose: &str, mut f: impl FnMut(Word)) {
+    let bytes = prose.as_bytes();
     let mut start = None;
-    for (i, c) in prose.char_indices().chain([(prose.len(), ' ')]) {
-        match (start, is_word_char(c)) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (word_char, len) = word_char_at(prose, i);
+        match (start, word_char) {
             (None, true) => start = Some(i),
             (Some(s), false) => {
-                let w = prose[s..i].trim_matches('\'');
-                if !w.is_empty() {
-                    let s = s + prose[s..i].find(|c| c != '\'').unwrap_or(0);
-                    out.push(Word {
-                        start: s,
-                        end: s + w.len(),
-                        hash: hash_lower(w),
-                    });
-                }
+                emit_word(prose, s, i, &mut f);
                 start = None;
             }
             _ => {}
         }
+        i += len;
+    }
+    if let Some(s) = start {
+        emit_word(prose, s, prose.len(), &mut f);
+    }
+}
+
+/// Whether the character at byte `i` (a character boundary) belongs to a word (a letter,
+/// digit or apostrophe), and its length in bytes.
+fn word_char_at(prose: &str, i: usize) -> (bool, usize) {
+    let b = prose.as_bytes()[i];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric() || b == b'\'', 1);
+    }
+    let c = prose[i..]
+        .chars()
+        .next()
+        .expect("i is a character boundary");
+    (c.is_alphanumeric(), c.len_utf8())
+}
+
+/// The word in `prose[start..end]` (a run of word characters) without its outer
+/// apostrophes, passed to `f` unless nothing is left.
+fn emit_word(prose: &str, start: usize, end: usize, f: &mut impl FnMut(Word)) {
+    let run = &prose[start..end];
+    let w = run.trim_matches('\'');
+    if !w.is_empty() {
+        let start = start + (run.len() - run.trim_start_matches('\'').len());
+        f(Word {
+            start,
+            end: start + w.len(),
+            hash: hash_lower(w),
+        });
     }
 }
 
@@ -81,19 +112,19 @@ pub fn lower_word(w: &str) -> String {
     }
 }
 
+/// The hash of a word as its lowercase form (see [`lower_word`]), in one pass over an
+/// ASCII word.
 fn hash_lower(w: &str) -> u64 {
-    if w.bytes().all(|b| b.is_ascii_digit()) {
-        return word_hash("0");
-    }
-    if w.is_ascii() {
-        let mut h = FNV_OFFSET;
-        for b in w.bytes() {
-            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+    let mut h = FNV_OFFSET;
+    let mut digits = true;
+    for b in w.bytes() {
+        if !b.is_ascii() {
+            return word_hash(&w.to_lowercase());
         }
-        h
-    } else {
-        word_hash(&w.to_lowercase())
+        digits &= b.is_ascii_digit();
+        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
     }
+    if digits { word_hash("0") } else { h }
 }
 
 /// The n-grams of a message: each word and each pair of neighbouring words, as
@@ -107,6 +138,29 @@ pub fn ngrams(prose: &str, scratch: &mut Vec<Word>, out: &mut Vec<(u64, usize, u
             out.push((pair_hash(w.hash, next.hash), w.start, next.end));
         }
     }
+}
+
+/// The hashes of a message's n-grams (see [`ngrams`]) without where they are, in no
+/// particular order: what scoring needs (with [`distinct_hashes`]), without the words'
+/// positions that only evidence uses.
+pub fn ngram_hashes(prose: &str, out: &mut Vec<u64>) {
+    let mut previous = None;
+    each_word(prose, |w| {
+        out.push(w.hash);
+        if let Some(p) = previous {
+            out.push(pair_hash(p, w.hash));
+        }
+        previous = Some(w.hash);
+    });
+}
+
+/// Like [`dedup_ngrams`] for bare hashes: keeps each once, in ascending order (the order
+/// [`dedup_ngrams`] leaves, so weights add up to the very same sum), and returns the
+/// scale `1/sqrt(distinct n-grams)`.
+pub fn distinct_hashes(hashes: &mut Vec<u64>) -> f32 {
+    hashes.sort_unstable();
+    hashes.dedup();
+    inv_sqrt(hashes.len())
 }
 
 /// Keeps one occurrence of each n-gram, the first (a message counts an n-gram once, as in
@@ -276,6 +330,83 @@ mod tests {
             texts("Let's add 'SAML', ok? café—naïve"),
             vec!["Let's", "add", "SAML", "ok", "café", "naïve"]
         );
+    }
+
+    /// Words as a plain walk over characters finds them (what [`words`] did before it
+    /// walked bytes): the oracle for the faster walk.
+    fn words_by_chars(prose: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut start = None;
+        let word_char = |c: char| c.is_alphanumeric() || c == '\'';
+        for (i, c) in prose.char_indices().chain([(prose.len(), ' ')]) {
+            match (start, word_char(c)) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    let w = prose[s..i].trim_matches('\'');
+                    if !w.is_empty() {
+                        let s = s + prose[s..i].find(|c| c != '\'').unwrap_or(0);
+                        out.push(Word {
+                            start: s,
+                            end: s + w.len(),
+                            hash: word_hash(&lower_word(w)),
+                        });
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn scoring_hashes(prose: &str) -> (Vec<u64>, f32) {
+        let mut hashes = Vec::new();
+        ngram_hashes(prose, &mut hashes);
+        let scale = distinct_hashes(&mut hashes);
+        (hashes, scale)
+    }
+
+    fn evidence_hashes(prose: &str) -> (Vec<u64>, f32) {
+        let (mut scratch, mut grams) = (Vec::new(), Vec::new());
+        ngrams(prose, &mut scratch, &mut grams);
+        let scale = dedup_ngrams(&mut grams);
+        (grams.iter().map(|g| g.0).collect(), scale)
+    }
+
+    #[test]
+    fn words_and_ngram_hashes_agree_with_the_plain_walk() {
+        for prose in [
+            "",
+            "'",
+            "''a''",
+            "Let's add 'SAML', ok? café—naïve 2024 v2",
+            "ÜNÏCODE straße ǅ 日本語 ١٢٣ 😀 don't' 'tis",
+            "a b a b a",
+            "we should\nadd\tit",
+        ] {
+            let mut w = Vec::new();
+            words(prose, &mut w);
+            assert_eq!(w, words_by_chars(prose), "{prose:?}");
+            assert_eq!(scoring_hashes(prose), evidence_hashes(prose), "{prose:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_splits_and_hashes_as_the_plain_walk_does(prose in "(?s).{0,40}") {
+            let mut w = Vec::new();
+            words(&prose, &mut w);
+            proptest::prop_assert_eq!(w, words_by_chars(&prose));
+            proptest::prop_assert_eq!(scoring_hashes(&prose), evidence_hashes(&prose));
+        }
+
+        #[test]
+        fn chat_like_text_splits_as_the_plain_walk_does(prose in "[a-zA-Z0-9' .,?!é’😀-]{0,60}") {
+            let mut w = Vec::new();
+            words(&prose, &mut w);
+            proptest::prop_assert_eq!(w, words_by_chars(&prose));
+            proptest::prop_assert_eq!(scoring_hashes(&prose), evidence_hashes(&prose));
+        }
     }
 
     #[test]

@@ -287,8 +287,10 @@ pub struct Detector {
 /// Buffers reused from message to message (no allocation per message once warm).
 #[derive(Debug, Clone, Default)]
 struct Scratch {
-    words: Vec<features::Word>,
-    grams: Vec<(u64, usize, usize)>,
+    /// A message's n-gram hashes.
+    hashes: Vec<u64>,
+    /// The people of a conversation's stretch ([`best_suffix`]).
+    people: Vec<UserId>,
 }
 
 /// A message's own evidence under `model`: its distinct n-grams' weights scaled by
@@ -301,10 +303,10 @@ fn own_score(
     opener: bool,
     scratch: &mut Scratch,
 ) -> f32 {
-    scratch.grams.clear();
-    features::ngrams(prose, &mut scratch.words, &mut scratch.grams);
-    let scale = features::dedup_ngrams(&mut scratch.grams);
-    let grams: f32 = scratch.grams.iter().map(|(h, _, _)| model.ngram(*h)).sum();
+    scratch.hashes.clear();
+    features::ngram_hashes(prose, &mut scratch.hashes);
+    let scale = features::distinct_hashes(&mut scratch.hashes);
+    let grams: f32 = scratch.hashes.iter().map(|&h| model.ngram(h)).sum();
     scale * grams + model.signals(&features::signals(cues, ranker, prose, opener))
 }
 
@@ -488,7 +490,12 @@ impl Detector {
         if own <= 0.0 || state.quiet_until.is_some_and(|until| msg.at < until) {
             return None;
         }
-        Some(best_suffix(model, &state.entries, conversation))
+        Some(best_suffix(
+            model,
+            &state.entries,
+            conversation,
+            &mut self.scratch.people,
+        ))
     }
 
     /// Packs that fit what `channel` said after the prompt tipped by `prompt` (within the
@@ -563,14 +570,20 @@ fn minutes(m: i64) -> Duration {
 
 /// The best score over the stretches of `conversation` that end at the latest entry
 /// (the latest message's conversation, from any of its messages to the latest).
-fn best_suffix(model: &Model, entries: &VecDeque<Entry>, conversation: u64) -> Best {
+/// `people` is a buffer for who wrote.
+fn best_suffix(
+    model: &Model,
+    entries: &VecDeque<Entry>,
+    conversation: u64,
+    people: &mut Vec<UserId>,
+) -> Best {
     let mut best = Best {
         score: f32::NEG_INFINITY,
         start: entries.len() - 1,
     };
     let mut sum = 0.0;
     let mut count = 0;
-    let mut people: Vec<UserId> = Vec::new();
+    people.clear();
     for (i, e) in entries.iter().enumerate().rev() {
         if e.conversation != conversation {
             continue;

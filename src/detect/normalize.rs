@@ -6,7 +6,8 @@
 /// (`> …`), URLs and Discord mentions are replaced by spaces, so that words on either
 /// side do not join.
 pub fn prose(text: &str) -> String {
-    if text.contains(CURLY) {
+    // One search per character: each is a fast byte search, unlike a search for either.
+    if CURLY.iter().any(|&c| text.contains(c)) {
         return prose(&text.replace(CURLY, "'"));
     }
     if is_plain(text) {
