@@ -353,15 +353,9 @@ impl<W: Write> Session<'_, W> {
                 let act = self.act();
                 let change = self.service.accept(plan, rest, &act).await?;
                 let cov = change.plan.coverage();
-                let by = change
-                    .question
-                    .suggested
-                    .as_ref()
-                    .map(|s| s.author.name.as_str())
-                    .unwrap_or("");
                 let text = format!(
-                    "Recorded Q{} with what {by} said. {}% decided, {} critical open.",
-                    change.question.number,
+                    "{} {}% decided, {} critical open.",
+                    summary::accepted_text(&change.question),
                     cov.percent(),
                     cov.critical_open
                 );

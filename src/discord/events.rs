@@ -338,18 +338,35 @@ async fn dismiss(
     act: &Act,
 ) -> Result<(), SvcError> {
     data.service.dismiss(det, at, act).await?;
-    let edit = sy::EditMessage::new()
-        .content("Marked as not a feature — thanks, this tunes detection for this server.")
-        .components(vec![])
-        .allowed_mentions(render::no_mentions());
-    let mut msg = (*c.message).clone();
-    if let Err(e) = msg.edit(&ctx.http, edit).await {
-        tracing::warn!(error = %e, interaction = c.id.get(), "cannot edit the prompt after Not a feature");
+    let shown = "Marked as not a feature — thanks, this tunes detection for this server.";
+    if !edit_clicked(ctx, c, shown.to_string(), vec![]).await {
         return ephemeral(ctx, c, "Marked as not a feature — thanks.")
             .await
             .map_err(transport);
     }
     Ok(())
+}
+
+/// Rewrites the message whose button was clicked (never pinging); false when Discord
+/// refused, so the caller can say it another way.
+async fn edit_clicked(
+    ctx: &sy::Context,
+    c: &sy::ComponentInteraction,
+    content: String,
+    components: Vec<sy::CreateActionRow>,
+) -> bool {
+    let edit = sy::EditMessage::new()
+        .content(render::fit(&content, render::MAX_CONTENT))
+        .components(components)
+        .allowed_mentions(render::no_mentions());
+    let mut msg = (*c.message).clone();
+    match msg.edit(&ctx.http, edit).await {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, interaction = c.id.get(), custom_id = %c.data.custom_id, "cannot edit the clicked message");
+            false
+        }
+    }
 }
 
 /// *Accept Q3*: records the suggested answer as its author's, then shows the page as it
@@ -368,33 +385,14 @@ async fn accept(
     if !change.created {
         return Ok(());
     }
+    // The ephemeral confirmation below says it either way.
     if let Some((text, buttons)) = render::page_of(&change.plan, number) {
-        let edit = sy::EditMessage::new()
-            .content(text)
-            .components(buttons)
-            .allowed_mentions(render::no_mentions());
-        let mut msg = (*c.message).clone();
-        if let Err(e) = msg.edit(&ctx.http, edit).await {
-            tracing::warn!(error = %e, interaction = c.id.get(), "cannot update a page after Accept");
-        }
+        edit_clicked(ctx, c, text, buttons).await;
     }
-    let said_by = change
-        .plan
-        .history(&change.question.id)
-        .last()
-        .map(|e| e.author.name.clone())
-        .unwrap_or_default();
-    ephemeral(
-        ctx,
-        c,
-        &format!(
-            "Recorded Q{} with what {} said in the discussion.",
-            change.question.number,
-            render::quote_user_text(&said_by)
-        ),
-    )
-    .await
-    .map_err(transport)
+    let text = crate::plan::summary::accepted_text(&change.question);
+    ephemeral(ctx, c, &render::quote_user_text(&text))
+        .await
+        .map_err(transport)
 }
 
 /// *Close anyway*: closes the plan with its critical questions open; the refusal message
@@ -413,13 +411,7 @@ async fn close_anyway(
         render::closing_text(&closing),
         render::quote_user_text(&c.user.name)
     );
-    let edit = sy::EditMessage::new()
-        .content(render::fit(&text, render::MAX_CONTENT))
-        .components(vec![])
-        .allowed_mentions(render::no_mentions());
-    let mut msg = (*c.message).clone();
-    if let Err(e) = msg.edit(&ctx.http, edit).await {
-        tracing::warn!(error = %e, interaction = c.id.get(), "cannot edit the close message");
+    if !edit_clicked(ctx, c, text.clone(), vec![]).await {
         return ephemeral(ctx, c, &text).await.map_err(transport);
     }
     Ok(())

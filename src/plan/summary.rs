@@ -19,6 +19,16 @@ pub fn question_line(q: &PlanQuestion) -> String {
     )
 }
 
+/// The confirmation of an accepted suggestion: `Recorded Q3 with what raj said in the
+/// discussion.`
+pub fn accepted_text(q: &PlanQuestion) -> String {
+    let by = q.suggested.as_ref().map_or("", |s| s.author.name.as_str());
+    format!(
+        "Recorded Q{} with what {by} said in the discussion.",
+        q.number
+    )
+}
+
 /// For an open question with a suggested answer: `already said by raj: “…” — /plan
 /// accept Q3 records it`.
 pub fn suggestion_line(plan: &Plan, q: &PlanQuestion) -> Option<String> {

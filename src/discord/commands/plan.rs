@@ -217,15 +217,8 @@ async fn accept(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.accept(p.id, &question, &act(ctx)).await?;
-        let by = c
-            .question
-            .suggested
-            .as_ref()
-            .map(|s| render::quote_user_text(&s.author.name))
-            .unwrap_or_default();
-        Ok(format!(
-            "Recorded Q{} with what {by} said in the discussion.",
-            c.question.number
+        Ok(render::quote_user_text(
+            &crate::plan::summary::accepted_text(&c.question),
         ))
     }
     .await;
