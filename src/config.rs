@@ -6,26 +6,41 @@ use crate::detect;
 use crate::guild::{COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range};
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider, providers::Serialized};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-/// A secret that never shows in `Debug`, `Display` or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A secret that never shows in `Debug`, `Display` or logs, and is wiped from memory when
+/// dropped (`secrecy`).
+pub struct Secret(SecretString);
 
 impl Secret {
     pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
+        Secret(SecretString::from(s.into()))
     }
 
     /// The secret itself; call only where it is handed to the client.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
+
+impl Clone for Secret {
+    fn clone(&self) -> Secret {
+        Secret::new(self.expose())
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -374,7 +389,7 @@ impl Config {
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
         {
-            return Ok(Secret(t));
+            return Ok(Secret::new(t));
         }
         if let Some(path) = &self.discord.token_file {
             let name = path.display().to_string();
@@ -384,7 +399,7 @@ impl Config {
             if t.is_empty() {
                 return Err(err(&name, "the token file is empty"));
             }
-            return Ok(Secret(t.to_string()));
+            return Ok(Secret::new(t));
         }
         Err(err(
             "DISCORD_TOKEN",

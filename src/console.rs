@@ -126,7 +126,7 @@ async fn session<W: Write>(
         next_id: (Utc::now().timestamp_millis() as u64) << 10,
         users: HashMap::new(),
         last_prompt: None,
-        plan: service.store().open_plan_in(CHANNEL).await?,
+        plan: service.open_plan_in(CHANNEL).await?,
     };
     writeln!(
         s.out,
@@ -263,12 +263,7 @@ impl<W: Write> Session<'_, W> {
                 // `/plan start TITLE [| packs] [| depth]`
                 let mut parts = rest.splitn(3, '|').map(str::trim);
                 let title = parts.next().unwrap_or("");
-                let packs: Option<Vec<String>> = parts.next().map(|p| {
-                    p.split(',')
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                });
+                let packs = parts.next().map(crate::packs::parse_list);
                 let depth = parse_depth(parts.next().unwrap_or(""))?;
                 let act = self.act();
                 let (plan, _) = self
@@ -334,39 +329,28 @@ impl<W: Write> Session<'_, W> {
                 } else {
                     self.service.skip(plan, q, text, &act).await?
                 };
-                let cov = change.plan.coverage();
                 let verb = if sub == "answer" {
                     "Recorded"
                 } else {
                     "Skipped"
                 };
-                let text = format!(
-                    "{verb} Q{}. {}% decided, {} critical open.",
-                    change.question.number,
-                    cov.percent(),
-                    cov.critical_open
-                );
-                self.say(text)
+                self.say(summary::recorded_text(verb, &change.plan, &change.question))
             }
             "accept" => {
                 let plan = self.plan_id()?;
                 let act = self.act();
                 let change = self.service.accept(plan, rest, &act).await?;
-                let cov = change.plan.coverage();
-                let text = format!(
-                    "{} {}% decided, {} critical open.",
-                    summary::accepted_text(&change.question),
-                    cov.percent(),
-                    cov.critical_open
-                );
-                self.say(text)
+                self.say(summary::accepted_text(&change.plan, &change.question))
             }
             "reopen" => {
                 let plan = self.plan_id()?;
                 let act = self.act();
                 let change = self.service.reopen(plan, rest, &act).await?;
-                let text = format!("Reopened Q{}.", change.question.number);
-                self.say(text)
+                self.say(summary::recorded_text(
+                    "Reopened",
+                    &change.plan,
+                    &change.question,
+                ))
             }
             "export" => {
                 let format = if rest.is_empty() {
@@ -415,23 +399,7 @@ impl<W: Write> Session<'_, W> {
                         20,
                     )
                     .await?;
-                if plans.is_empty() {
-                    return self.say("No plans yet.");
-                }
-                let lines: Vec<String> = plans
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{:>4}  {:<6}  {}/{}  {}",
-                            p.id,
-                            p.status.as_str(),
-                            p.decided,
-                            p.questions,
-                            p.title
-                        )
-                    })
-                    .collect();
-                self.say(lines.join("\n"))
+                self.say(summary::plan_list(&plans))
             }
             "" => Err(Error::user(
                 "usage: /plan start|status|next|questions|answer|skip|reopen|export|close|list",
@@ -465,19 +433,9 @@ impl<W: Write> Session<'_, W> {
 
 /// The prompt as plain text.
 pub fn prompt_text(d: &Detection) -> String {
-    let why: Vec<String> = d.reasons(6).iter().map(|r| format!("\"{r}\"")).collect();
-    let packs: Vec<String> = d
-        .packs
-        .iter()
-        .map(|p| format!("{} ({})", p.name, p.questions))
-        .collect();
+    let [title, why, packs] = crate::plan::summary::prompt_lines(d, str::to_string, usize::MAX);
     format!(
-        "── plancheck ──\nSpotted a feature discussion: \"{}\" (score {:.1} ≥ {:.1})\nWhy: {}\nPacks: {}\n→ /start to open the checklist, /dismiss if this is not a feature",
-        d.title,
-        d.score,
-        d.threshold,
-        why.join(", "),
-        packs.join(", ")
+        "── plancheck ──\n{title}\n{why}\n{packs}\n→ /start to open the checklist, /dismiss if this is not a feature"
     )
 }
 

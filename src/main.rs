@@ -133,7 +133,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 let stdin = tokio::io::BufReader::new(tokio::io::stdin());
                 console::run(&service, stdin, out).await?;
             }
-            service.store().close().await;
+            service.shutdown().await;
         }
         Command::Scan { files, json } => scan(&cfg, &files, json, &mut out)?,
         Command::Eval {
@@ -294,17 +294,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }),
             };
             let plans = service.list(&filter, 1000).await?;
-            for p in plans {
-                writeln!(
-                    out,
-                    "{:>5}  {:<6}  {:>3}/{:<3}  {}  {}",
-                    p.id,
-                    p.status.as_str(),
-                    p.decided,
-                    p.questions,
-                    p.created_at.format("%Y-%m-%d"),
-                    p.title
-                )?;
+            if !plans.is_empty() {
+                writeln!(out, "{}", plancheck::plan::summary::plan_list(&plans))?;
             }
         }
         Command::Export {

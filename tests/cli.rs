@@ -66,11 +66,14 @@ fn a_console_walk_goes_from_discussion_to_prompt_answers_and_export() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
-        stdout.matches("Spotted a feature discussion").count(),
+        stdout.matches("Sounds like a new feature").count(),
         1,
         "{stdout}"
     );
-    assert!(stdout.contains("Packs: Payments"), "{stdout}");
+    assert!(
+        stdout.contains("Planning packs that fit: Payments"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Checklist started: plan 1"), "{stdout}");
     assert!(stdout.contains("Recorded Q1."), "{stdout}");
     assert!(stdout.contains("Skipped Q7."), "{stdout}");

@@ -175,6 +175,10 @@ fn code_blocks_quotes_and_urls_do_not_count() {
     assert!(!fires(&[
         "https://example.com/we-should-add-an-endpoint-would-be-nice-to-have-option-to"
     ]));
+    // The control: the same words, written as prose, do fire.
+    assert!(fires(&[
+        "we should add an endpoint for refunds, it would be nice to have an option"
+    ]));
 }
 
 #[test]
@@ -188,6 +192,10 @@ fn bot_messages_are_ignored() {
     );
     m.author_is_bot = true;
     assert!(d.observe(&m, &Settings::default()).is_none());
+    // The control: the same message from a person fires.
+    let mut d = detector();
+    m.author_is_bot = false;
+    assert!(d.observe(&m, &Settings::default()).is_some());
 }
 
 #[test]

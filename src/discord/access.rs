@@ -32,7 +32,7 @@ impl BotAccess {
             _ => return Err(sy::Error::Other("not a server channel")),
         };
         let perms = self.guild.user_permissions_in(&channel, &self.member);
-        Ok(gaps_in_watched_channel(perms.bits()))
+        Ok(gaps_in_watched_channel(perms))
     }
 }
 

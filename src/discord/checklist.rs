@@ -97,10 +97,12 @@ pub async fn post_pages(
                     .allowed_mentions(render::no_mentions()),
             )
             .await?;
-        service
-            .store()
-            .add_plan_message(plan.id, message(sent.id), first_q, last)
-            .await?;
+        let page = crate::service::PageOf {
+            plan: plan.id,
+            first: first_q,
+            last,
+        };
+        service.page_posted(page, message(sent.id)).await?;
     }
     Ok(())
 }

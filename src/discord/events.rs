@@ -4,6 +4,7 @@ use super::components::Component;
 use super::{Data, Error, author, channel, checklist, guild, message, render, retry};
 use crate::error::Error as SvcError;
 use crate::ids::PlanId;
+use crate::plan::reply::{self, Reply};
 use crate::service::{Act, Place, Service, panic_message};
 use chrono::Utc;
 use futures::FutureExt as _;
@@ -158,27 +159,21 @@ async fn try_capture_answer(
 ) -> Result<bool, Error> {
     let replied = m.message_reference.as_ref().and_then(|r| r.message_id);
     let (plan, range) = match replied {
-        Some(r) => match service.store().plan_message(message(r)).await? {
-            Some((plan, first, last)) => (plan, Some((first, last))),
+        Some(r) => match service.page_of(message(r)).await? {
+            Some(page) => (page.plan, Some((page.first, page.last))),
             None => return Ok(false),
         },
         // Most messages are neither replies nor `Q3: …`: no lookup for them.
-        None if leading_number(&m.content).is_none() => return Ok(false),
-        None => match service.store().open_plan_in(channel(m.channel_id)).await? {
+        None if reply::leading_number(&m.content).is_none() => return Ok(false),
+        None => match service.open_plan_in(channel(m.channel_id)).await? {
             Some(plan) => (plan, None),
             None => return Ok(false),
         },
     };
-    let (key, text) = match (leading_number(&m.content), range) {
-        (Some((n, rest)), _) => (n.to_string(), rest.to_string()),
-        (None, Some((first, last))) if first == last => (first.to_string(), m.content.clone()),
-        (None, _) => {
-            reply(
-                http,
-                m,
-                "Start the reply with the question number, e.g. `Q3: 30 days, then hard delete`.",
-            )
-            .await;
+    let (key, text) = match reply::read(&m.content, range) {
+        Reply::Answer { number, text } => (number.to_string(), text),
+        Reply::WhichQuestion => {
+            self::reply(http, m, reply::NAME_THE_QUESTION).await;
             return Ok(true);
         }
     };
@@ -187,7 +182,7 @@ async fn try_capture_answer(
         at: *m.timestamp,
         source: message(m.id),
     };
-    match service.answer(plan, &key, &text, &act).await {
+    match service.answer(plan, &key, text, &act).await {
         // A replayed message changed nothing and gets no second ✅.
         Ok(change) if !change.created => {}
         Ok(change) => {
@@ -201,24 +196,6 @@ async fn try_capture_answer(
         Err(e) => return Err(e.into()),
     }
     Ok(true)
-}
-
-/// `Q3: text`, `q3 text` or `#3 text` → (3, "text").
-pub(super) fn leading_number(s: &str) -> Option<(u32, &str)> {
-    let t = s.trim_start();
-    let t = t.strip_prefix(['Q', 'q', '#'])?;
-    let end = t.find(|c: char| !c.is_ascii_digit())?;
-    let n: u32 = t[..end].parse().ok()?;
-    // One separator after the number (`:`, `.`, `)`, or a dash followed by a space); the
-    // answer is kept as written, so `Q12: -2+3` records `-2+3`.
-    let rest = t[end..].trim_start();
-    let rest = match rest.chars().next() {
-        Some(':' | '.' | ')') => &rest[1..],
-        Some('-') if rest[1..].starts_with(char::is_whitespace) => &rest[1..],
-        _ => rest,
-    }
-    .trim();
-    (!rest.is_empty()).then_some((n, rest))
 }
 
 async fn reply(http: &Arc<sy::Http>, m: &sy::Message, text: &str) {
@@ -389,7 +366,7 @@ async fn accept(
     if let Some((text, buttons)) = render::page_of(&change.plan, number) {
         edit_clicked(ctx, c, text, buttons).await;
     }
-    let text = crate::plan::summary::accepted_text(&change.question);
+    let text = crate::plan::summary::accepted_text(&change.plan, &change.question);
     ephemeral(ctx, c, &render::quote_user_text(&text))
         .await
         .map_err(transport)
@@ -454,7 +431,7 @@ async fn more(
     plan: PlanId,
 ) -> Result<(), SvcError> {
     let plan = data.service.plan_at(plan, at).await?;
-    let (plan, added) = data.service.more(&plan, 5).await?;
+    let (plan, added) = data.service.more(&plan, render::PAGE).await?;
     checklist::post_pages(&ctx.http, &data.service, &plan, c.channel_id, &added)
         .await
         .map_err(|e| SvcError::user(format!("cannot post the new questions: {e}")))?;
@@ -646,28 +623,4 @@ async fn record_modal(
         text.push_str(&format!("\n{p}"));
     }
     Ok(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::leading_number;
-
-    #[test]
-    fn a_leading_question_number_is_recognised() {
-        assert_eq!(leading_number("Q3: 30 days"), Some((3, "30 days")));
-        assert_eq!(
-            leading_number("q12 use a cursor"),
-            Some((12, "use a cursor"))
-        );
-        assert_eq!(leading_number("#4) nope, sync"), Some((4, "nope, sync")));
-        assert_eq!(leading_number("Q3:"), None);
-        assert_eq!(leading_number("Q12: -2+3"), Some((12, "-2+3")));
-        assert_eq!(leading_number("Q12 -2+3"), Some((12, "-2+3")));
-        assert_eq!(
-            leading_number("Q5 - use a cursor"),
-            Some((5, "use a cursor"))
-        );
-        assert_eq!(leading_number("Queue it"), None);
-        assert_eq!(leading_number("30 days"), None);
-    }
 }

@@ -115,7 +115,8 @@ impl Inbox {
                 .and_then(|mb| mb.nick.clone())
                 .unwrap_or_else(|| m.author.display_name().to_string()),
         };
-        let answer = m.message_reference.is_some() || events::leading_number(&m.content).is_some();
+        let answer = m.message_reference.is_some()
+            || crate::plan::reply::leading_number(&m.content).is_some();
         let (priority, full) = if answer {
             (Priority::Kept, Some(Box::new(m.clone())))
         } else {

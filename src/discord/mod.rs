@@ -42,7 +42,7 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 pub fn invite_url(application_id: u64) -> String {
     format!(
         "https://discord.com/oauth2/authorize?client_id={application_id}&scope=bot+applications.commands&permissions={}",
-        permissions::REQUIRED
+        permissions::REQUIRED.bits()
     )
 }
 
@@ -151,7 +151,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         () = stop => Ok(()),
     };
     // Closing waits for connections in use: writes in flight finish first.
-    if tokio::time::timeout(STOP_DATABASE, service.store().close())
+    if tokio::time::timeout(STOP_DATABASE, service.shutdown())
         .await
         .is_err()
     {

@@ -72,8 +72,7 @@ pub fn split_message(text: &str, max: usize) -> Vec<String> {
 
 /// The prompts of `recent` that could not be posted, with when, where and why (the
 /// latest three); "" when every prompt went out.
-pub fn undelivered_report(recent: &[crate::store::DetectionRecord]) -> String {
-    let lost: Vec<_> = recent.iter().filter(|d| d.undelivered.is_some()).collect();
+pub fn undelivered_report(lost: &[&crate::store::DetectionRecord]) -> String {
     if lost.is_empty() {
         return String::new();
     }
@@ -132,26 +131,11 @@ pub fn quote_user_text(s: &str) -> String {
 }
 
 pub fn prompt_content(d: &Detection) -> String {
-    let why: Vec<String> = d
-        .reasons(6)
-        .iter()
-        .map(|r| format!("“{}”", quote_user_text(&fit(r, 60))))
-        .collect();
-    let packs: Vec<String> = d
-        .packs
-        .iter()
-        .take(8)
-        .map(|p| format!("{} ({})", p.name, p.questions))
-        .collect();
-    let text = format!(
-        "**Sounds like a new feature:** {}\nWhy I think so: {} — score {:.1} (threshold {:.1})\nPlanning packs that fit: {}",
-        quote_user_text(&d.title),
-        why.join(", "),
-        d.score,
-        d.threshold,
-        packs.join(", ")
-    );
-    fit(&text, MAX_CONTENT)
+    let [title, why, packs] =
+        crate::plan::summary::prompt_lines(d, |s| quote_user_text(&fit(s, 80)), 8);
+    // The first label in bold: `**Sounds like a new feature:** …`.
+    let title = title.replacen(": ", ":** ", 1);
+    fit(&format!("**{title}\n{why}\n{packs}"), MAX_CONTENT)
 }
 
 pub fn prompt_buttons(id: DetectionId) -> Vec<CreateActionRow> {

@@ -8,6 +8,14 @@ pub use load::{PackError, parse_pack};
 pub(crate) use load::{compile_cue, line_of, parse_toml, toml_message};
 pub use model::{Category, Cue, Pack, PackKind, Question, When};
 
+/// Pack ids as people type them: `payments, webhooks` → `["payments", "webhooks"]`.
+pub fn parse_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 use std::collections::HashMap;
 use std::path::Path;
 

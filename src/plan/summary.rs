@@ -1,7 +1,93 @@
 //! Short plain-text views of a plan, shared by the console and the Discord replies.
 
-use super::{Plan, PlanQuestion, QuestionState};
+use super::{Plan, PlanQuestion, QuestionState, Status};
+use crate::ids::{ChannelId, GuildId, PlanId};
+use chrono::{DateTime, Utc};
 use std::fmt::Write;
+
+/// One line of a plan list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSummary {
+    pub id: PlanId,
+    pub guild: GuildId,
+    pub channel: ChannelId,
+    pub thread: Option<ChannelId>,
+    pub title: String,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub questions: u32,
+    pub decided: u32,
+}
+
+impl PlanSummary {
+    /// Where the plan is discussed: its thread, or the channel.
+    pub fn place(&self) -> ChannelId {
+        self.thread.unwrap_or(self.channel)
+    }
+
+    /// `open, 4/12 decided`.
+    pub fn progress(&self) -> String {
+        format!(
+            "{}, {}/{} decided",
+            self.status.as_str(),
+            self.decided,
+            self.questions
+        )
+    }
+}
+
+/// The three lines of a prompt, the same in Discord and the console; `quote` makes text
+/// people typed safe for the medium (and may shorten it), `max_packs` bounds the list.
+pub fn prompt_lines(
+    d: &crate::detect::Detection,
+    quote: impl Fn(&str) -> String,
+    max_packs: usize,
+) -> [String; 3] {
+    let why: Vec<String> = d
+        .reasons(6)
+        .iter()
+        .map(|r| format!("“{}”", quote(r)))
+        .collect();
+    let packs: Vec<String> = d
+        .packs
+        .iter()
+        .take(max_packs)
+        .map(|p| format!("{} ({})", p.name, p.questions))
+        .collect();
+    [
+        format!("Sounds like a new feature: {}", quote(&d.title)),
+        format!(
+            "Why I think so: {} — score {:.1} (threshold {:.1})",
+            why.join(", "),
+            d.score,
+            d.threshold
+        ),
+        format!("Planning packs that fit: {}", packs.join(", ")),
+    ]
+}
+
+/// A plan list for a terminal, one aligned line each: id, status, decided/questions,
+/// date, title.
+pub fn plan_list(plans: &[PlanSummary]) -> String {
+    if plans.is_empty() {
+        return "No plans yet.".to_string();
+    }
+    let mut out = String::new();
+    for p in plans {
+        let _ = writeln!(
+            out,
+            "{:>5}  {:<6}  {:>3}/{:<3}  {}  {}",
+            p.id,
+            p.status.as_str(),
+            p.decided,
+            p.questions,
+            p.created_at.format("%Y-%m-%d"),
+            p.title
+        );
+    }
+    out.pop();
+    out
+}
 
 /// `Q3 ⚠ [Errors & edge cases] text`; the team's own questions say who asked.
 pub fn question_line(q: &PlanQuestion) -> String {
@@ -19,13 +105,30 @@ pub fn question_line(q: &PlanQuestion) -> String {
     )
 }
 
+/// The confirmation of a recorded or skipped answer with where the plan stands:
+/// `Recorded Q3. 40% decided, 2 critical open.`
+pub fn recorded_text(verb: &str, plan: &Plan, q: &PlanQuestion) -> String {
+    format!("{verb} Q{}. {}", q.number, progress_text(plan))
+}
+
+/// `40% decided, 2 critical open.`
+pub fn progress_text(plan: &Plan) -> String {
+    let cov = plan.coverage();
+    format!(
+        "{}% decided, {} critical open.",
+        cov.percent(),
+        cov.critical_open
+    )
+}
+
 /// The confirmation of an accepted suggestion: `Recorded Q3 with what raj said in the
 /// discussion.`
-pub fn accepted_text(q: &PlanQuestion) -> String {
+pub fn accepted_text(plan: &Plan, q: &PlanQuestion) -> String {
     let by = q.suggested.as_ref().map_or("", |s| s.author.name.as_str());
     format!(
-        "Recorded Q{} with what {by} said in the discussion.",
-        q.number
+        "Recorded Q{} with what {by} said in the discussion. {}",
+        q.number,
+        progress_text(plan)
     )
 }
 

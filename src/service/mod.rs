@@ -21,7 +21,10 @@ use std::sync::Arc;
 use windows::Windows;
 
 mod memory;
+mod status;
 mod windows;
+
+pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
 
 /// A prompt to show: a new detection, stored.
 #[derive(Debug, Clone)]
@@ -137,7 +140,8 @@ impl Service {
         self
     }
 
-    pub fn store(&self) -> &Store {
+    #[cfg(test)]
+    fn store(&self) -> &Store {
         &self.store
     }
 

@@ -94,36 +94,50 @@ async fn another_servers_watch_does_not_count() {
 
 #[tokio::test]
 async fn a_muted_channel_stays_quiet() {
-    let (s, _d) = service().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plancheck.db");
     let g = GuildId(1);
-    s.watch(g, ChannelId(10), UserId(5), Utc::now())
-        .await
-        .unwrap();
-    let p = s
-        .observe(g, &msg(1, 10, FEATURE), true)
-        .await
-        .unwrap()
-        .unwrap();
-    s.mute_from_detection(p.id, at(&p), Utc::now() + chrono::Duration::hours(24))
-        .await
-        .unwrap();
-    assert!(
-        s.observe(g, &msg(2, 11, FEATURE), false)
+    {
+        let s = service_at(&path).await;
+        for c in [10, 11] {
+            s.watch(g, ChannelId(c), UserId(5), Utc::now())
+                .await
+                .unwrap();
+        }
+        let p = s
+            .observe(g, &msg(1, 10, FEATURE), true)
             .await
             .unwrap()
-            .is_some(),
-        "other channels still work"
-    );
-    let settings = GuildSettings {
-        cooldown_minutes: Some(0),
-        ..GuildSettings::new()
-    };
-    s.save_settings(g, &settings).await.unwrap();
+            .unwrap();
+        s.mute_from_detection(p.id, at(&p), Utc::now() + chrono::Duration::hours(24))
+            .await
+            .unwrap();
+        assert!(
+            s.observe(g, &msg(2, 11, FEATURE), true)
+                .await
+                .unwrap()
+                .is_some(),
+            "other channels still work"
+        );
+        s.shutdown().await;
+    }
+    // After a restart the detector remembers nothing: only the stored mute can keep
+    // channel 10 quiet, and its unmuted twin is the control.
+    let s = service_at(&path).await;
+    s.load().await.unwrap();
     assert!(
         s.observe(g, &msg(3, 10, FEATURE), true)
             .await
             .unwrap()
-            .is_none()
+            .is_none(),
+        "the muted channel stays quiet"
+    );
+    assert!(
+        s.observe(g, &msg(4, 11, FEATURE), true)
+            .await
+            .unwrap()
+            .is_some(),
+        "the same message prompts in the unmuted twin"
     );
 }
 

@@ -80,17 +80,17 @@ impl Store {
         &self,
         since: DateTime<Utc>,
     ) -> Result<Vec<(GuildId, FeedbackKind, DateTime<Utc>)>> {
-        let rows: Vec<(i64, String, String)> =
+        let rows: Vec<FeedbackRow> =
             sqlx::query_as("SELECT guild_id, kind, at FROM feedback WHERE at >= ? ORDER BY at, id")
                 .bind(ts(since))
                 .fetch_all(self.pool())
                 .await?;
         rows.into_iter()
-            .map(|(g, kind, at)| {
+            .map(|r| {
                 Ok((
-                    GuildId(uid(g)),
-                    FeedbackKind::parse(&kind)?,
-                    parse_ts("feedback", "at", &at)?,
+                    GuildId(uid(r.guild_id)),
+                    FeedbackKind::parse(&r.kind)?,
+                    parse_ts("feedback", "at", &r.at)?,
                 ))
             })
             .collect()
@@ -116,6 +116,14 @@ impl Store {
             started: st as u32,
         })
     }
+}
+
+/// A `feedback` row as stored.
+#[derive(sqlx::FromRow)]
+struct FeedbackRow {
+    guild_id: i64,
+    kind: String,
+    at: String,
 }
 
 #[cfg(test)]

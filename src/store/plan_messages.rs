@@ -29,12 +29,20 @@ impl Store {
     /// The plan and question range a bot message shows, if it shows any.
     #[tracing::instrument(skip_all, fields(message = %message))]
     pub async fn plan_message(&self, message: MessageId) -> Result<Option<(PlanId, u32, u32)>> {
-        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        let row: Option<PageRow> = sqlx::query_as(
             "SELECT plan_id, first_number, last_number FROM plan_messages WHERE message_id = ?",
         )
         .bind(id(message.0))
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|(p, f, l)| (PlanId(p), f as u32, l as u32)))
+        Ok(row.map(|r| (PlanId(r.plan_id), r.first_number, r.last_number)))
     }
+}
+
+/// A `plan_messages` row as stored.
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    plan_id: i64,
+    first_number: u32,
+    last_number: u32,
 }

@@ -34,19 +34,7 @@ pub struct PlanFilter {
     pub status: Option<Status>,
 }
 
-/// One line of a plan list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanSummary {
-    pub id: PlanId,
-    pub guild: GuildId,
-    pub channel: ChannelId,
-    pub thread: Option<ChannelId>,
-    pub title: String,
-    pub status: Status,
-    pub created_at: DateTime<Utc>,
-    pub questions: u32,
-    pub decided: u32,
-}
+pub use crate::plan::summary::PlanSummary;
 
 fn status(s: &str) -> Result<Status> {
     Status::parse(s).ok_or_else(|| StoreError::Corrupt {

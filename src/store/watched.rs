@@ -47,7 +47,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     pub async fn watched(&self, channel: ChannelId) -> Result<Option<WatchedChannel>> {
-        let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+        let row: Option<WatchedRow> = sqlx::query_as(
             "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE channel_id = ?",
         )
         .bind(id(channel.0))
@@ -58,7 +58,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn watched_in(&self, guild: GuildId) -> Result<Vec<WatchedChannel>> {
-        let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+        let rows: Vec<WatchedRow> = sqlx::query_as(
             "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE guild_id = ? ORDER BY added_at, channel_id",
         )
         .bind(id(guild.0))
@@ -70,7 +70,7 @@ impl Store {
     /// Every watched channel (the service keeps them in memory).
     #[tracing::instrument(skip_all)]
     pub async fn all_watched(&self) -> Result<Vec<WatchedChannel>> {
-        let rows: Vec<(i64, i64, Option<String>)> =
+        let rows: Vec<WatchedRow> =
             sqlx::query_as("SELECT guild_id, channel_id, muted_until FROM watched_channels")
                 .fetch_all(self.pool())
                 .await?;
@@ -89,11 +89,20 @@ impl Store {
     }
 }
 
-fn to_watched((guild, channel, muted): (i64, i64, Option<String>)) -> Result<WatchedChannel> {
+/// A `watched_channels` row as stored.
+#[derive(sqlx::FromRow)]
+struct WatchedRow {
+    guild_id: i64,
+    channel_id: i64,
+    muted_until: Option<String>,
+}
+
+fn to_watched(row: WatchedRow) -> Result<WatchedChannel> {
     Ok(WatchedChannel {
-        guild: GuildId(uid(guild)),
-        channel: ChannelId(uid(channel)),
-        muted_until: muted
+        guild: GuildId(uid(row.guild_id)),
+        channel: ChannelId(uid(row.channel_id)),
+        muted_until: row
+            .muted_until
             .map(|m| parse_ts("watched_channels", "muted_until", &m))
             .transpose()?,
     })

@@ -187,26 +187,13 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
     let guild_id = ctx.guild_id().expect("guild_only");
     let g = guild(guild_id);
     let r = async {
-        let s = svc.settings(g).await?;
-        let watched = svc.store().watched_in(g).await.map_err(SvcError::from)?;
-        let chans: Vec<String> = watched
+        let st = svc.status(g).await?;
+        let chans: Vec<String> = st
+            .watched
             .iter()
             .map(|w| format!("<#{}>", w.channel.0))
             .collect();
-        let recent = svc
-            .store()
-            .recent_detections(g, 50)
-            .await
-            .map_err(SvcError::from)?;
-        let dismissed = recent
-            .iter()
-            .filter(|d| d.outcome == crate::store::Outcome::Dismissed)
-            .count();
-        let started = recent
-            .iter()
-            .filter(|d| d.outcome == crate::store::Outcome::Started)
-            .count();
-        let access = watched_access(ctx, guild_id, &watched).await;
+        let access = watched_access(ctx, guild_id, &st.watched).await;
         let mut text = format!(
             "Watching: {}\n{access}{}\nLast {} prompts: {} started a checklist, {} marked not a feature.",
             if chans.is_empty() {
@@ -214,12 +201,12 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
             } else {
                 chans.join(", ")
             },
-            settings_text(svc, g, &s).await?,
-            recent.len(),
-            started,
-            dismissed
+            settings_text(svc, g, &st.settings).await?,
+            st.recent.len(),
+            st.started(),
+            st.dismissed()
         );
-        text.push_str(&render::undelivered_report(&recent));
+        text.push_str(&render::undelivered_report(&st.undelivered()));
         Ok(text)
     }
     .await;

@@ -44,12 +44,7 @@ async fn start(
     ctx.defer().await?;
     let svc = &ctx.data().service;
     let g = guild(ctx.guild_id().expect("guild_only"));
-    let packs = packs.map(|p| {
-        p.split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    });
+    let packs = packs.as_deref().map(crate::packs::parse_list);
     let r = async {
         let (plan, created) = svc
             .start_plan(
@@ -94,7 +89,9 @@ async fn more(
     let svc = &ctx.data().service;
     let r = async {
         let plan = svc.plan_in(channel(ctx.channel_id())).await?;
-        let (plan, added) = svc.more(&plan, count.unwrap_or(5) as usize).await?;
+        let (plan, added) = svc
+            .more(&plan, count.map_or(render::PAGE, |c| c as usize))
+            .await?;
         let target = plan
             .thread
             .map_or(ctx.channel_id(), |t| sy::ChannelId::new(t.0));
@@ -174,12 +171,10 @@ async fn answer(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.answer(p.id, &question, &text, &act(ctx)).await?;
-        let cov = c.plan.coverage();
-        Ok(format!(
-            "Recorded Q{}. {}% decided, {} critical open.",
-            c.question.number,
-            cov.percent(),
-            cov.critical_open
+        Ok(crate::plan::summary::recorded_text(
+            "Recorded",
+            &c.plan,
+            &c.question,
         ))
     }
     .await;
@@ -199,7 +194,11 @@ async fn skip(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.skip(p.id, &question, &reason, &act(ctx)).await?;
-        Ok(format!("Skipped Q{}.", c.question.number))
+        Ok(crate::plan::summary::recorded_text(
+            "Skipped",
+            &c.plan,
+            &c.question,
+        ))
     }
     .await;
     finish(ctx, r).await
@@ -218,7 +217,7 @@ async fn accept(
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.accept(p.id, &question, &act(ctx)).await?;
         Ok(render::quote_user_text(
-            &crate::plan::summary::accepted_text(&c.question),
+            &crate::plan::summary::accepted_text(&c.plan, &c.question),
         ))
     }
     .await;
@@ -237,7 +236,11 @@ async fn reopen(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.reopen(p.id, &question, &act(ctx)).await?;
-        Ok(format!("Reopened Q{}.", c.question.number))
+        Ok(crate::plan::summary::recorded_text(
+            "Reopened",
+            &c.plan,
+            &c.question,
+        ))
     }
     .await;
     finish(ctx, r).await
@@ -338,15 +341,12 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
             plans
                 .iter()
                 .map(|p| {
-                    let place = p.thread.unwrap_or(p.channel);
                     format!(
-                        "• {} **{}** ({}, {}/{}) <#{}>",
+                        "• {} **{}** ({}) <#{}>",
                         p.id,
                         render::quote_user_text(&p.title),
-                        p.status.as_str(),
-                        p.decided,
-                        p.questions,
-                        place.0
+                        p.progress(),
+                        p.place().0
                     )
                 })
                 .collect::<Vec<_>>()

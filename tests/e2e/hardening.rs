@@ -2,17 +2,7 @@
 //! server, forged buttons change nothing, the token stays out of every log, failed requests
 //! lose nothing, a replayed session gets no second response, and a stop is a stop.
 
-mod fake_discord;
-#[path = "support/harness.rs"]
-mod harness;
-
-use fake_discord::{Fake, GUILD, MANAGE_GUILD, OTHER_GUILD, Recorded};
-use harness::*;
-use plancheck::ids::{ChannelId, GuildId, PlanId};
-use plancheck::store::{Outcome, PlanFilter};
-use serde_json::json;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use crate::prelude::*;
 
 /// Responses (interaction callbacks and follow-ups) sent for interaction `id`.
 fn responses_to(r: &[Recorded], id: u64) -> usize {
