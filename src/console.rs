@@ -147,6 +147,8 @@ async fn session<W: Write>(
             Err(Error::Fault(msg)) => {
                 writeln!(s.out, "! internal fault, nothing was changed: {msg}")?
             }
+            // The console's operator is also the one who reads the log: show the cause.
+            Err(e @ Error::Transport { .. }) => writeln!(s.out, "! {e}")?,
             Err(e @ Error::Internal(_)) => return Err(e.into()),
         }
         s.out.flush()?;

@@ -294,16 +294,15 @@ async fn on_component(
         }
         Err(e) => {
             let id = c.id.get();
-            tracing::error!(error = ?e, interaction = id, "button failed");
-            ephemeral(ctx, c, &format!("Sorry, something went wrong (ref {id}).")).await
+            tracing::error!(error = %e, interaction = id, "button failed");
+            ephemeral(ctx, c, &e.apology(id)).await
         }
     }
 }
 
-/// A follow-up that failed is a transport failure, shown to nobody: the user-tier text
-/// was already the best we could say.
+/// A reply that failed: a transport failure, logged with the interaction as reference.
 fn transport(e: Error) -> SvcError {
-    SvcError::user(e.to_string())
+    SvcError::transport("answer the button", e)
 }
 
 async fn dismiss(
@@ -434,7 +433,7 @@ async fn more(
     let (plan, added) = data.service.more(&plan, render::PAGE).await?;
     checklist::post_pages(&ctx.http, &data.service, &plan, c.channel_id, &added)
         .await
-        .map_err(|e| SvcError::user(format!("cannot post the new questions: {e}")))?;
+        .map_err(|e| SvcError::transport("post the new questions", e))?;
     ephemeral(ctx, c, &render::added_text(&plan, &added))
         .await
         .map_err(transport)
@@ -474,7 +473,7 @@ async fn start(
         settings.use_threads,
     )
     .await
-    .map_err(|e| SvcError::user(format!("cannot post the checklist: {e}")))?;
+    .map_err(|e| SvcError::transport("post the checklist", e))?;
     let mut msg = (*c.message).clone();
     let _ = msg
         .edit(

@@ -440,3 +440,27 @@ async fn an_answer_whose_confirmation_fails_stays_stored_and_is_confirmed_anothe
         assert!(!plan.is_open(id), "{q} is stored");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_discord_refuses_is_apologised_for_with_a_reference_not_its_raw_error() {
+    let h = Harness::start(&[WATCHED]).await;
+    let prompt = h.prompt(WATCHED, 500_000_000_000_000_090).await;
+    // From now on every message the bot posts is refused; its answers to the button
+    // (interaction follow-ups) still get through.
+    h.fake.fail("POST", "/messages", 403);
+    h.press(300_000_000_000_000_090, &prompt, "start");
+    let r = h
+        .wait_response(300_000_000_000_000_090, "the apology", |r| {
+            content(r).contains("Sorry, I could not post the checklist")
+        })
+        .await;
+    let text = content(&r);
+    assert!(text.contains("(ref 300000000000000090)"), "{text}");
+    assert!(
+        !text.contains("injected failure") && !text.contains("403"),
+        "the raw error stays in the log: {text}"
+    );
+    assert_eq!(r.body["flags"], json!(64), "ephemeral");
+    // The plan itself was saved before the post failed.
+    assert!(h.store().await.plan(PlanId(1)).await.unwrap().is_some());
+}

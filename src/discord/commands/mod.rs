@@ -32,7 +32,11 @@ async fn finish(ctx: Context<'_>, r: Result<String, SvcError>) -> Result<(), Err
     match r {
         Ok(text) => say(ctx, text, false).await,
         Err(SvcError::User(msg)) => say(ctx, msg, true).await,
-        Err(e) => apologise(ctx, &e).await,
+        Err(e) => {
+            let id = ctx.id();
+            tracing::error!(error = %e, interaction = id, command = %ctx.command().qualified_name, "command failed");
+            say(ctx, e.apology(id), true).await
+        }
     }
 }
 

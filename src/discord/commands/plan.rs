@@ -62,7 +62,7 @@ async fn start(
         let threads = svc.settings(g).await?.use_threads;
         let opened = checklist::open(ctx.http(), svc, &plan, ctx.channel_id(), None, threads)
             .await
-            .map_err(|e| SvcError::user(format!("cannot post the checklist: {e}")))?;
+            .map_err(|e| SvcError::transport("post the checklist", e))?;
         Ok(format!(
             "Checklist “{}” started in <#{}> with {} questions ({}; `/plan more` adds the next best).{}",
             render::quote_user_text(&plan.title),
@@ -97,7 +97,7 @@ async fn more(
             .map_or(ctx.channel_id(), |t| sy::ChannelId::new(t.0));
         checklist::post_pages(ctx.http(), svc, &plan, target, &added)
             .await
-            .map_err(|e| SvcError::user(format!("cannot post the new questions: {e}")))?;
+            .map_err(|e| SvcError::transport("post the new questions", e))?;
         Ok(render::added_text(&plan, &added))
     }
     .await;
