@@ -56,6 +56,8 @@ impl Error {
     }
 }
 
+pub type Result<T> = std::result::Result<T, Error>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +80,3 @@ mod tests {
         assert_eq!(other, "Sorry, something went wrong (ref 7).");
     }
 }
-
-pub type Result<T> = std::result::Result<T, Error>;
