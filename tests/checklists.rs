@@ -171,6 +171,7 @@ fn standard_checklists_hold_the_questions_that_fit() {
     let (mut packs_ok, mut forbidden_ok, mut questions_ok, mut not_questions_ok) = (0, 0, 0, 0);
     let (mut with_not_questions, mut required, mut required_found) = (0, 0, 0);
     let mut sizes = Vec::new();
+    let (mut core_chosen, mut generic_chosen) = (0, 0);
     let mut failures: Vec<String> = Vec::new();
     for f in &all {
         let out = checklist(&set, &ranker, &f.messages);
@@ -182,6 +183,12 @@ fn standard_checklists_hold_the_questions_that_fit() {
             None => f.name.clone(),
         };
         sizes.push(out.chosen.len());
+        core_chosen += out
+            .chosen
+            .iter()
+            .filter(|r| set.get(&r.pack).is_some_and(|p| p.kind == PackKind::Core))
+            .count();
+        generic_chosen += out.chosen.iter().filter(|r| r.generic).count();
 
         let missing_packs: Vec<&String> = f.packs.iter().filter(|p| !top3.contains(p)).collect();
         if missing_packs.is_empty() {
@@ -272,6 +279,12 @@ fn standard_checklists_hold_the_questions_that_fit() {
         percent(not_questions_ok, with_not_questions)
     );
     println!("  standard checklist size: median {median}, largest {largest}, smallest {smallest}");
+    let total: usize = sizes.iter().sum();
+    println!(
+        "  questions from core packs: {core_chosen}/{total} ({:.1} %), generic (nothing said points at them): {generic_chosen}/{total} ({:.1} %)",
+        percent(core_chosen, total),
+        percent(generic_chosen, total)
+    );
     if !failures.is_empty() {
         println!("  misses:");
         for f in &failures {

@@ -262,12 +262,14 @@ pub fn choose(
                     take[i] = true;
                 }
             }
+            // Past the minimum, only what the discussion points at: a generic question
+            // (nothing said points at it) waits for `/plan more`.
             let mut n = take.iter().filter(|t| **t).count();
-            for t in take.iter_mut() {
+            for (t, r) in take.iter_mut().zip(ranked) {
                 if n >= size {
                     break;
                 }
-                if !*t {
+                if !*t && (!r.generic || n < STANDARD_MIN.saturating_sub(reserved)) {
                     *t = true;
                     n += 1;
                 }
@@ -334,6 +336,52 @@ mod tests {
         let c = checklist(&set, &fits, texts, None, depth, 0);
         let packs = c.packs.into_iter().map(|p| (p, 0.0)).collect();
         (c.first, packs)
+    }
+
+    fn ranked(id: &str, category: Category, score: f32, generic: bool) -> Ranked {
+        Ranked {
+            id: id.into(),
+            pack: "p".into(),
+            category,
+            critical: false,
+            score,
+            generic,
+        }
+    }
+
+    #[test]
+    fn past_the_minimum_a_standard_checklist_takes_only_what_was_discussed() {
+        // Four core categories covered, six discussed questions, then generic ones.
+        let mut list: Vec<Ranked> = CORE_CATEGORIES
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ranked(&format!("c{i}"), *c, 5.0, false))
+            .collect();
+        list.extend((0..2).map(|i| ranked(&format!("d{i}"), CORE_CATEGORIES[0], 4.0, false)));
+        list.extend((0..6).map(|i| ranked(&format!("g{i}"), CORE_CATEGORIES[1], 0.5, true)));
+        list.push(ranked("late", CORE_CATEGORIES[2], 0.4, false));
+        // Two domain packs: a size of 12, but only 7 discussed questions.
+        let (chosen, rest) = choose(&list, Depth::Standard, 2, 0);
+        let ids: Vec<&str> = chosen.iter().map(|r| r.id.as_str()).collect();
+        // Generic questions fill up to the minimum of 8 only; a discussed question,
+        // however low, still joins after them.
+        assert_eq!(chosen.len(), STANDARD_MIN + 1, "{ids:?}");
+        assert!(ids.contains(&"late"), "{ids:?}");
+        assert_eq!(chosen.iter().filter(|r| r.generic).count(), 2, "{ids:?}");
+        assert_eq!(
+            rest.len(),
+            4,
+            "the other generic questions wait for /plan more"
+        );
+        // The control: with generic questions marked discussed, the size is 12.
+        let discussed: Vec<Ranked> = list
+            .iter()
+            .map(|r| Ranked {
+                generic: false,
+                ..r.clone()
+            })
+            .collect();
+        assert_eq!(choose(&discussed, Depth::Standard, 2, 0).0.len(), 12);
     }
 
     #[test]
