@@ -58,41 +58,10 @@ pub enum Command {
         json: bool,
     },
     /// Precision, recall and F1 on a labeled corpus (JSON lines).
-    Eval {
-        file: PathBuf,
-        /// Print JSON: {"sources": {NAME: {...}}, "pooled": {...}}.
-        #[arg(long)]
-        json: bool,
-        /// Also print the figures across thresholds.
-        #[arg(long)]
-        sweep: bool,
-        /// Draw the precision–recall curve, current threshold marked, to this SVG file.
-        #[arg(long, value_name = "FILE.svg")]
-        plot: Option<PathBuf>,
-        /// List the N worst false positives and misses with their evidence.
-        #[arg(long, value_name = "N")]
-        errors: Option<usize>,
-        /// Score with this model file (as `plancheck train --out` writes it) instead of
-        /// the one compiled in.
-        #[arg(long, value_name = "MODEL.json")]
-        model: Option<PathBuf>,
-    },
+    Eval(EvalArgs),
     /// Train the detection model from the shipped conversations and the issue corpus,
     /// deterministically, into prompts/model.json (compiled in at the next build).
-    Train {
-        /// Folder of the design conversations; every batch*.jsonl in it is read.
-        #[arg(long, default_value = "prompts/training/design")]
-        design: PathBuf,
-        /// The GitHub issue corpus (read in place; only weights are written).
-        #[arg(long, default_value = "../shared/corpus/issues_train.jsonl")]
-        issues: PathBuf,
-        /// Where the model goes.
-        #[arg(long, default_value = "prompts/model.json")]
-        out: PathBuf,
-        /// Print 5-fold cross-validation figures instead of writing the model.
-        #[arg(long)]
-        cv: bool,
-    },
+    Train(TrainArgs),
     /// List question packs; with --check, only validate them.
     Packs {
         #[arg(long)]
@@ -149,4 +118,43 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
 /// Writes `plancheck.1` and one page for each command into `dir`.
 pub fn write_man_pages(dir: &Path) -> std::io::Result<()> {
     clap_mangen::generate_to(Cli::command(), dir)
+}
+
+/// `plancheck eval`: figures on a labeled corpus.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    pub file: PathBuf,
+    /// Print JSON: {"sources": {NAME: {...}}, "pooled": {...}}.
+    #[arg(long)]
+    pub json: bool,
+    /// Also print the figures across thresholds.
+    #[arg(long)]
+    pub sweep: bool,
+    /// Draw the precision–recall curve, current threshold marked, to this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// List the N worst false positives and misses with their evidence.
+    #[arg(long, value_name = "N")]
+    pub errors: Option<usize>,
+    /// Score with this model file (as `plancheck train --out` writes it) instead of
+    /// the one compiled in.
+    #[arg(long, value_name = "MODEL.json")]
+    pub model: Option<PathBuf>,
+}
+
+/// `plancheck train`: the detection model from the shipped data.
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// Folder of the design conversations; every batch*.jsonl in it is read.
+    #[arg(long, default_value = "prompts/training/design")]
+    pub design: PathBuf,
+    /// The GitHub issue corpus (read in place; only weights are written).
+    #[arg(long, default_value = "../shared/corpus/issues_train.jsonl")]
+    pub issues: PathBuf,
+    /// Where the model goes.
+    #[arg(long, default_value = "prompts/model.json")]
+    pub out: PathBuf,
+    /// Print 5-fold cross-validation figures instead of writing the model.
+    #[arg(long)]
+    pub cv: bool,
 }

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use plancheck::cli::{Cli, Command, ExportFormat, StatusArg};
+use plancheck::cli::{Cli, Command, EvalArgs, ExportFormat, StatusArg, TrainArgs};
 use plancheck::config::Config;
 use plancheck::detect::{self, CompiledCues, Detector, ModelFile, PackRanker};
 use plancheck::export::Format;
@@ -136,103 +136,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             service.shutdown().await;
         }
         Command::Scan { files, json } => scan(&cfg, &files, json, &mut out)?,
-        Command::Eval {
-            file,
-            json,
-            sweep,
-            plot,
-            errors,
-            model,
-        } => {
-            let name = file.display().to_string();
-            let rows = eval::parse(&name, &read(&file)?)?;
-            let packs = load_packs(&cfg)?;
-            let settings = cfg.detector_defaults();
-            let cues = load_cues(&cfg)?;
-            let ranker = Arc::new(PackRanker::new(&packs));
-            let mut detector = match model {
-                Some(path) => {
-                    let file = ModelFile::parse(&path.display().to_string(), &read(&path)?)?;
-                    Detector::with_model(cues.clone(), ranker, Arc::new(file.compile(&cues)))
-                }
-                None => Detector::new(cues, ranker),
-            };
-            let peaks = eval::peaks(&rows, &mut detector, &settings);
-            let report = eval::report_at(&rows, &peaks, settings.threshold);
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
-            } else {
-                write!(out, "{}", eval::table(&report))?;
-            }
-            if sweep {
-                write!(
-                    out,
-                    "\n{}",
-                    eval::sweep_table(&rows, &peaks, settings.threshold)
-                )?;
-            }
-            if let Some(path) = plot {
-                write_atomically(&path, &eval::plot_svg(&rows, &peaks, settings.threshold))?;
-                eprintln!("wrote {}", path.display());
-            }
-            if let Some(n) = errors {
-                let (fps, misses) =
-                    eval::worst_errors(&rows, &peaks, &detector, settings.threshold, n);
-                for (title, list) in [
-                    ("False positives (highest scores first)", fps),
-                    ("Misses (lowest scores first)", misses),
-                ] {
-                    writeln!(out, "\n{title}:")?;
-                    for e in list {
-                        let score = e
-                            .peak
-                            .map(|p| format!("{p:.2}"))
-                            .unwrap_or_else(|| "no intent".into());
-                        let first: String = e.message.chars().take(140).collect();
-                        writeln!(
-                            out,
-                            "  {} [{}] score {score}: {}",
-                            e.id,
-                            e.source,
-                            first.replace('\n', " ")
-                        )?;
-                        writeln!(
-                            out,
-                            "    evidence: {}",
-                            if e.evidence.is_empty() {
-                                "none".to_string()
-                            } else {
-                                e.evidence.join(", ")
-                            }
-                        )?;
-                    }
-                }
-            }
-        }
-        Command::Train {
-            design,
-            issues,
-            out,
-            cv,
-        } => {
-            use plancheck::eval::train;
-            let inputs = train::load(&design, &issues)?;
-            // The shipped cues and packs: the model is built for them.
-            let shipped = |e| anyhow::anyhow!("shipped prompts: {e:?}");
-            let cues = Arc::new(CompiledCues::shipped().map_err(shipped)?);
-            let ranker = Arc::new(PackRanker::new(&PackSet::shipped().map_err(shipped)?));
-            let options = train::Options::default();
-            if cv {
-                print!(
-                    "{}",
-                    train::cross_validate(&inputs, &cues, &ranker, &options)?.table()
-                );
-            } else {
-                let model = train::build(&inputs, &cues, &ranker, &options)?;
-                write_atomically(&out, &train::to_json(&model))?;
-                eprintln!("wrote {} ({} n-grams)", out.display(), model.ngrams.len());
-            }
-        }
+        Command::Eval(args) => eval_command(&cfg, args, &mut out)?,
+        Command::Train(args) => train_command(args)?,
         Command::Packs { check } => {
             let packs = load_packs(&cfg)?;
             load_cues(&cfg)?;
@@ -467,6 +372,110 @@ fn scan(cfg: &Config, files: &[PathBuf], json: bool, out: &mut impl Write) -> Re
             String::new()
         };
         writeln!(out, "{count} prompt(s) in {messages} message(s){logs}.")?;
+    }
+    Ok(())
+}
+
+/// `plancheck eval`: the figures, and on request the sweep, the curve and the worst errors.
+fn eval_command(cfg: &Config, args: EvalArgs, out: &mut impl Write) -> Result<()> {
+    let EvalArgs {
+        file,
+        json,
+        sweep,
+        plot,
+        errors,
+        model,
+    } = args;
+    let name = file.display().to_string();
+    let rows = eval::parse(&name, &read(&file)?)?;
+    let packs = load_packs(cfg)?;
+    let settings = cfg.detector_defaults();
+    let cues = load_cues(cfg)?;
+    let ranker = Arc::new(PackRanker::new(&packs));
+    let mut detector = match model {
+        Some(path) => {
+            let file = ModelFile::parse(&path.display().to_string(), &read(&path)?)?;
+            Detector::with_model(cues.clone(), ranker, Arc::new(file.compile(&cues)))
+        }
+        None => Detector::new(cues, ranker),
+    };
+    let peaks = eval::peaks(&rows, &mut detector, &settings);
+    let report = eval::report_at(&rows, &peaks, settings.threshold);
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        write!(out, "{}", eval::table(&report))?;
+    }
+    if sweep {
+        write!(
+            out,
+            "\n{}",
+            eval::sweep_table(&rows, &peaks, settings.threshold)
+        )?;
+    }
+    if let Some(path) = plot {
+        write_atomically(&path, &eval::plot_svg(&rows, &peaks, settings.threshold))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(n) = errors {
+        let (fps, misses) = eval::worst_errors(&rows, &peaks, &detector, settings.threshold, n);
+        for (title, list) in [
+            ("False positives (highest scores first)", fps),
+            ("Misses (lowest scores first)", misses),
+        ] {
+            writeln!(out, "\n{title}:")?;
+            for e in list {
+                let score = e
+                    .peak
+                    .map(|p| format!("{p:.2}"))
+                    .unwrap_or_else(|| "no intent".into());
+                let first: String = e.message.chars().take(140).collect();
+                writeln!(
+                    out,
+                    "  {} [{}] score {score}: {}",
+                    e.id,
+                    e.source,
+                    first.replace('\n', " ")
+                )?;
+                writeln!(
+                    out,
+                    "    evidence: {}",
+                    if e.evidence.is_empty() {
+                        "none".to_string()
+                    } else {
+                        e.evidence.join(", ")
+                    }
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `plancheck train`: the model file, or with `--cv` the cross-validation figures.
+fn train_command(args: TrainArgs) -> Result<()> {
+    let TrainArgs {
+        design,
+        issues,
+        out,
+        cv,
+    } = args;
+    use plancheck::eval::train;
+    let inputs = train::load(&design, &issues)?;
+    // The shipped cues and packs: the model is built for them.
+    let shipped = |e| anyhow::anyhow!("shipped prompts: {e:?}");
+    let cues = Arc::new(CompiledCues::shipped().map_err(shipped)?);
+    let ranker = Arc::new(PackRanker::new(&PackSet::shipped().map_err(shipped)?));
+    let options = train::Options::default();
+    if cv {
+        print!(
+            "{}",
+            train::cross_validate(&inputs, &cues, &ranker, &options)?.table()
+        );
+    } else {
+        let model = train::build(&inputs, &cues, &ranker, &options)?;
+        write_atomically(&out, &train::to_json(&model))?;
+        eprintln!("wrote {} ({} n-grams)", out.display(), model.ngrams.len());
     }
     Ok(())
 }
