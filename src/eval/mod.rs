@@ -507,8 +507,17 @@ mod tests {
         let svg = plot_svg(&rows, &peaks, 3.0);
         assert!(svg.starts_with("<svg"));
         assert!(svg.trim_end().ends_with("</svg>"));
-        assert_eq!(svg.matches("<polyline").count(), 3, "chat, forum, pooled");
+        // One thick curve and one dot per source; the thin polylines are the axes and grid.
+        let curves = svg
+            .split("<polyline")
+            .skip(1)
+            .filter(|p| p.split('>').next().unwrap().contains("stroke-width=\"2\""))
+            .count();
+        assert_eq!(curves, 3, "chat, forum, pooled");
         assert_eq!(svg.matches("<circle").count(), 3);
+        for label in ["recall", "precision", "pooled (F1"] {
+            assert!(svg.contains(label), "{label}");
+        }
     }
 
     #[test]

@@ -1,44 +1,53 @@
-//! The precision–recall curve as an SVG drawn by hand: a few lines and polylines.
+//! The precision–recall curve as an SVG, drawn with plotters' SVG backend.
 
 use super::{Report, Row, report_at, sweep_thresholds};
 
 /// The precision–recall curve of each source (and pooled) as an SVG, the current
 /// threshold marked with a dot on each curve.
 pub fn plot_svg(rows: &[Row], peaks: &[Option<f32>], current: f32) -> String {
-    const W: f64 = 640.0;
-    const H: f64 = 480.0;
-    const M: f64 = 56.0;
-    let x = |recall: f64| M + recall * (W - 2.0 * M);
-    let y = |precision: f64| H - M - precision * (H - 2.0 * M);
-    let reports: Vec<(f32, Report)> = sweep_thresholds()
+    let reports: Vec<Report> = sweep_thresholds()
         .into_iter()
-        .map(|t| (t, report_at(rows, peaks, t)))
+        .map(|t| report_at(rows, peaks, t))
         .collect();
     let now = report_at(rows, peaks, current);
     let mut names: Vec<String> = now.sources.keys().cloned().collect();
     names.push("pooled".into());
-    let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" font-family=\"sans-serif\" font-size=\"12\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">plancheck detection: precision–recall (threshold {current:.2} marked)</text>\n",
-        W / 2.0
-    );
-    for k in 0..=10 {
-        let v = k as f64 / 10.0;
-        svg.push_str(&format!(
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#eee\"/><line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#eee\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.1}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.1}</text>\n",
-            x(v), y(0.0), x(v), y(1.0), x(0.0), y(v), x(1.0), y(v),
-            x(v), y(0.0) + 16.0, x(0.0) - 6.0, y(v) + 4.0
-        ));
+    let mut svg = String::new();
+    // Drawing into a string fails only on a bug (no file, no font library: plotters'
+    // built-in text metrics); the curve is a tool's output, so say so in it.
+    if let Err(e) = draw(&mut svg, &reports, &now, &names, current) {
+        return format!("<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- {e} --></svg>\n");
     }
-    svg.push_str(&format!(
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">recall</text>\n<text x=\"16\" y=\"{:.1}\" transform=\"rotate(-90 16 {:.1})\" text-anchor=\"middle\">precision</text>\n",
-        W / 2.0, H - 16.0, H / 2.0, H / 2.0
-    ));
+    svg
+}
+
+fn draw(
+    svg: &mut String,
+    reports: &[Report],
+    now: &Report,
+    names: &[String],
+    current: f32,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use plotters::prelude::*;
+    let root = SVGBackend::with_string(svg, (640, 480)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("plancheck detection: precision–recall (threshold {current:.2} marked)"),
+            ("sans-serif", 15),
+        )
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    chart
+        .configure_mesh()
+        .x_desc("recall")
+        .y_desc("precision")
+        .light_line_style(RGBColor(238, 238, 238))
+        .draw()?;
     for (k, name) in names.iter().enumerate() {
-        let colour = colours[k % colours.len()];
+        let colour = Palette99::pick(k).to_rgba();
         let score = |r: &Report| {
             if name == "pooled" {
                 r.pooled
@@ -46,26 +55,20 @@ pub fn plot_svg(rows: &[Row], peaks: &[Option<f32>], current: f32) -> String {
                 r.sources[name]
             }
         };
-        let points: Vec<String> = reports
+        let points = reports
             .iter()
-            .map(|(_, r)| score(r))
+            .map(score)
             .filter(|s| s.tp + s.fp > 0)
-            .map(|s| format!("{:.1},{:.1}", x(s.recall), y(s.precision)))
-            .collect();
-        let s = score(&now);
-        svg.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>\n\
-             <circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{colour}\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\" fill=\"{colour}\">{} (F1 {:.2} at {current:.2})</text>\n",
-            points.join(" "),
-            x(s.recall),
-            y(s.precision),
-            W - M - 220.0,
-            H - M - 64.0 + 16.0 * k as f64,
-            name.replace('&', "&amp;").replace('<', "&lt;"),
-            s.f1
-        ));
+            .map(|s| (s.recall, s.precision));
+        chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?;
+        let s = score(now);
+        chart.draw_series([Circle::new((s.recall, s.precision), 5, colour.filled())])?;
+        chart.draw_series([Text::new(
+            format!("{name} (F1 {:.2} at {current:.2})", s.f1),
+            (0.55, 0.12 + 0.05 * k as f64),
+            ("sans-serif", 12).into_font().color(&colour),
+        )])?;
     }
-    svg.push_str("</svg>\n");
-    svg
+    root.present()?;
+    Ok(())
 }
