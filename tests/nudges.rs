@@ -104,3 +104,28 @@ fn everyday_team_talk_and_feature_discussions_fire_no_nudge() {
         }
     }
 }
+
+static SHIPPED: std::sync::LazyLock<Nudges> =
+    std::sync::LazyLock::new(|| Nudges::shipped().unwrap());
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 300,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::XorShift,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Hostile Unicode around the cues (multi-byte characters at clause and sentence
+    /// boundaries) never panics, and a cue said plainly after it in a new sentence fires.
+    #[test]
+    fn any_text_around_a_cue_is_matched_without_panicking(
+        before in "[a-zé—–,:(;.!? \u{200b}\u{202e}日本]{0,40}",
+        after in "[a-zé—–,:(;.!? \u{200b}日本]{0,40}",
+    ) {
+        let n = &*SHIPPED;
+        let _ = n.fired(&[format!("{before}just put redis in front{after}")]);
+        let said = format!("{before}\njust put redis in front of it");
+        let ids: Vec<String> = n.fired(&[said]).iter().map(|n| n.id.clone()).collect();
+        proptest::prop_assert!(ids.contains(&"cache_before_measuring".to_string()), "{ids:?}");
+    }
+}
