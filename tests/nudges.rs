@@ -69,6 +69,11 @@ fn each_nudge_fires_on_its_cases_and_nothing_fires_on_the_quiet_ones() {
     for case in fixtures().nudge {
         for text in &case.fires {
             let got = fired(&n, std::slice::from_ref(text));
+            if !n.may_fire(text) {
+                wrong.push(format!(
+                    "{text:?}: the screen of the whole message missed it"
+                ));
+            }
             if got != [case.id.clone()] {
                 wrong.push(format!("{text:?}: want [{}], got {got:?}", case.id));
             }
@@ -127,5 +132,9 @@ proptest::proptest! {
         let said = format!("{before}\njust put redis in front of it");
         let ids: Vec<String> = n.fired(&[said]).iter().map(|n| n.id.clone()).collect();
         proptest::prop_assert!(ids.contains(&"cache_before_measuring".to_string()), "{ids:?}");
+        // A cue that needs its sentence's end, mid-text: the whole-text screen passes it.
+        let ended = format!("{before}\nwe have an N+1. {after}");
+        let ids: Vec<String> = n.fired(&[ended.as_str()]).iter().map(|n| n.id.clone()).collect();
+        proptest::prop_assert!(ids.contains(&"n_plus_one".to_string()), "{ids:?}");
     }
 }

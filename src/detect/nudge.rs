@@ -242,13 +242,24 @@ impl Nudges {
         self.nudges.iter().find(|n| n.id == id)
     }
 
+    /// Whether `text` (as written, or its prose) may fire a nudge: false for almost every
+    /// message, at the cost of one scan, so callers skip normalising it. Every cue match
+    /// within a sentence is a match in the whole text (cues that end a sentence also
+    /// accept its end mark), so only text that normalising joins up could be missed.
+    pub fn may_fire(&self, text: &str) -> bool {
+        self.set.is_match(text)
+    }
+
     /// The nudges `texts` fire (messages' prose: code, quotes and URLs removed), in the
     /// file's order, each once. `unless` cues are read across all of `texts`.
     pub fn fired<S: AsRef<str>>(&self, texts: &[S]) -> Vec<&Nudge> {
         let mut hit = vec![false; self.nudges.len()];
         for text in texts {
-            // Cues may end at a sentence's end (`$`): match sentence by sentence.
-            for sentence in sentences(text.as_ref()) {
+            let text = text.as_ref();
+            if !self.may_fire(text) {
+                continue;
+            }
+            for sentence in sentences(text) {
                 let matches = self.set.matches(sentence);
                 if !matches.matched_any() {
                     continue;

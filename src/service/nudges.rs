@@ -84,7 +84,7 @@ impl Service {
         guild: GuildId,
         msg: &ChatMessage,
     ) -> Result<Option<PlanNudge>> {
-        if msg.author_is_bot {
+        if msg.author_is_bot || !self.nudges.may_fire(&msg.text) {
             return Ok(None);
         }
         let prose = crate::detect::normalize::prose(&msg.text);
