@@ -39,6 +39,7 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan reopen Q              reopen question Q
   /plan export [md|json|csv]  print the summary
   /plan close [force]         close the plan (force: even with critical questions open)
+  /nudge off ID               a note was not helpful: silence that nudge here
   /quit";
 
 struct Session<'a, W: Write> {
@@ -216,10 +217,16 @@ impl<W: Write> Session<'_, W> {
             reply_to: None,
             author_name: author.name.clone(),
         };
+        if let Some(said) = self.service.nudge_message(GUILD, &msg).await? {
+            self.say(nudge_text(&said.nudge))?;
+        }
         if let Some(prompt) = self.service.observe(GUILD, &msg, false).await? {
             self.last_prompt = Some(prompt.id);
             let text = prompt_text(&prompt.detection);
             self.say(text)?;
+            if let Some(n) = &prompt.nudge {
+                self.say(nudge_text(n))?;
+            }
         }
         Ok(())
     }
@@ -251,6 +258,19 @@ impl<W: Write> Session<'_, W> {
                 self.say("Noted: not a feature. Thanks, this tunes detection for this server.")
             }
             "plan" => self.plan_command(rest).await,
+            "nudge" => {
+                let id = rest
+                    .strip_prefix("off")
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .ok_or_else(|| Error::user("usage: /nudge off ID"))?;
+                let act = self.act();
+                let (n, _) = self
+                    .service
+                    .silence_nudge(GUILD, id, act.author.id, act.at)
+                    .await?;
+                self.say(format!("Notes about “{}” are off here.", n.name))
+            }
             other => Err(Error::user(format!(
                 "unknown command /{other}; /help lists commands"
             ))),
@@ -454,4 +474,9 @@ fn parse_depth(s: &str) -> Result<Option<crate::plan::select::Depth>, Error> {
                 s.trim()
             ))
         })
+}
+
+/// A note as the console shows it: the line the bot posts, and how to silence it.
+fn nudge_text(n: &crate::detect::nudge::Nudge) -> String {
+    format!("{}\n  (not helpful? /nudge off {})", n.line(), n.id)
 }

@@ -61,6 +61,16 @@ fn load_cues(cfg: &Config) -> Result<Arc<CompiledCues>> {
     })
 }
 
+/// The anti-pattern nudges, checked at start-up like the cues.
+fn load_nudges() -> Result<Arc<plancheck::detect::nudge::Nudges>> {
+    plancheck::detect::nudge::Nudges::shipped()
+        .map(Arc::new)
+        .map_err(|errors| {
+            let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            anyhow::anyhow!("problems in nudges:\n{}", list.join("\n"))
+        })
+}
+
 /// How a subcommand opens the database: the bot and the console create it; commands that
 /// only read (`plans`, `export`) never do, and say "no database at PATH" instead.
 #[derive(Clone, Copy)]
@@ -72,6 +82,7 @@ enum Open {
 async fn service(cfg: &Config, open: Open) -> Result<Service> {
     let packs = load_packs(cfg)?;
     let cues = load_cues(cfg)?;
+    let nudges = load_nudges()?;
     let store = match open {
         Open::OrCreate => Store::open(&cfg.database).await,
         Open::Existing => Store::open_existing(&cfg.database).await,
@@ -83,7 +94,9 @@ async fn service(cfg: &Config, open: Open) -> Result<Service> {
             cfg.database.display()
         )),
     })?;
-    Ok(Service::new(store, packs, cues, cfg.detector_defaults()).with_depth(cfg.checklist.depth))
+    Ok(Service::new(store, packs, cues, cfg.detector_defaults())
+        .with_depth(cfg.checklist.depth)
+        .with_nudges(nudges))
 }
 
 fn read(path: &Path) -> Result<String> {

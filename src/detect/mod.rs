@@ -12,6 +12,7 @@ pub mod cues;
 pub mod features;
 pub mod model;
 pub mod normalize;
+pub mod nudge;
 pub mod rank;
 pub mod title;
 

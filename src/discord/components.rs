@@ -21,6 +21,8 @@ pub enum Component {
     Accept { plan: PlanId, number: u32 },
     /// "Close anyway" under a refused close: closes with critical questions open.
     CloseAnyway(PlanId),
+    /// "Not helpful" on an anti-pattern note: silences that nudge for the server.
+    NudgeOff(String),
 }
 
 const PREFIX: &str = "pc1";
@@ -33,6 +35,7 @@ impl Component {
             Component::Mute(d) => format!("{PREFIX}:mute:{}", d.0),
             Component::More(p) => format!("{PREFIX}:more:{}", p.0),
             Component::CloseAnyway(p) => format!("{PREFIX}:close:{}", p.0),
+            Component::NudgeOff(id) => format!("{PREFIX}:nudge-off:{id}"),
             Component::Accept { plan, number } => {
                 format!("{PREFIX}:accept:{}:{number}", plan.0)
             }
@@ -51,6 +54,16 @@ impl Component {
             return None;
         }
         let kind = parts.next()?;
+        if kind == "nudge-off" {
+            // A nudge id as `prompts/nudges.toml` allows it; the service checks it exists.
+            let id = parts.next()?;
+            let valid = !id.is_empty()
+                && id.len() <= crate::detect::nudge::MAX_ID_LEN
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            return (valid && parts.next().is_none()).then(|| Component::NudgeOff(id.to_string()));
+        }
         let n: i64 = parts.next()?.parse().ok()?;
         let range = |parts: &mut std::str::Split<'_, char>| -> Option<(u32, u32)> {
             let first = parts.next()?.parse().ok()?;
@@ -101,6 +114,7 @@ mod tests {
             Component::Mute(DetectionId(2)),
             Component::More(PlanId(i64::MAX)),
             Component::CloseAnyway(PlanId(i64::MAX)),
+            Component::NudgeOff("n".repeat(crate::detect::nudge::MAX_ID_LEN)),
             Component::Accept {
                 plan: PlanId(i64::MAX),
                 number: u32::MAX,
@@ -139,6 +153,9 @@ mod tests {
             "pc1:accept:1:0",
             "pc1:accept:1:x",
             "pc1:accept:1:2:3",
+            "pc1:nudge-off:",
+            "pc1:nudge-off:Bad-Id",
+            "pc1:nudge-off:a:b",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

@@ -105,6 +105,8 @@ async fn handle_message(
     {
         return Ok(());
     }
+    // Where a plan is open, an anti-pattern gets one note (no query unless one fires).
+    super::nudges::reply_in_plan(http, service, m.guild, &m.msg).await;
     let prompt = match service.observe(m.guild, &m.msg, true).await {
         Ok(Some(p)) => p,
         Ok(None) => return Ok(()),
@@ -134,8 +136,8 @@ async fn post_prompt(
         channel_id.send_message(
             http,
             sy::CreateMessage::new()
-                .content(render::prompt_content(&prompt.detection))
-                .components(render::prompt_buttons(prompt.id))
+                .content(super::nudges::prompt_content(&prompt))
+                .components(super::nudges::prompt_buttons(&prompt))
                 .allowed_mentions(render::no_mentions()),
         )
     })
@@ -214,7 +216,7 @@ async fn reply(http: &Arc<sy::Http>, m: &sy::Message, text: &str) {
     }
 }
 
-async fn ephemeral(
+pub(super) async fn ephemeral(
     ctx: &sy::Context,
     c: &sy::ComponentInteraction,
     text: &str,
@@ -283,6 +285,7 @@ async fn on_component(
         Component::More(plan) => more(ctx, data, c, at, plan).await,
         Component::Accept { plan, number } => accept(ctx, data, c, at, plan, number, &act).await,
         Component::CloseAnyway(plan) => close_anyway(ctx, data, c, at, plan).await,
+        Component::NudgeOff(id) => super::nudges::not_helpful(ctx, data, c, at, &id, &act).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -325,7 +328,7 @@ async fn dismiss(
 
 /// Rewrites the message whose button was clicked (never pinging); false when Discord
 /// refused, so the caller can say it another way.
-async fn edit_clicked(
+pub(super) async fn edit_clicked(
     ctx: &sy::Context,
     c: &sy::ComponentInteraction,
     content: String,

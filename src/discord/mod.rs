@@ -8,6 +8,7 @@ pub mod components;
 mod events;
 pub mod inbox;
 pub mod lanes;
+mod nudges;
 pub mod permissions;
 pub mod render;
 mod replay;

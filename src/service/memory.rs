@@ -8,7 +8,7 @@ use crate::guild::{Calibration, FEEDBACK_DAYS, GuildSettings, calibrate};
 use crate::ids::{ChannelId, GuildId};
 use crate::store::{FeedbackKind, Result, Store, WatchedChannel};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, PoisonError, RwLock};
 
 /// Feedback kept a little longer than it counts, so late timestamps still count right.
@@ -17,6 +17,8 @@ const FEEDBACK_KEPT_DAYS: i64 = FEEDBACK_DAYS + 1;
 pub(crate) struct Memory {
     watched: RwLock<HashMap<ChannelId, WatchedChannel>>,
     guilds: RwLock<HashMap<GuildId, Guild>>,
+    /// Nudges each server silenced (*Not helpful*).
+    nudges_off: RwLock<HashMap<GuildId, HashSet<String>>>,
 }
 
 /// One server: its settings (None: never saved, so the defaults), its feedback within
@@ -125,9 +127,14 @@ impl Memory {
         for g in guilds.values_mut() {
             g.feedback.sort_by_key(|(at, _)| *at);
         }
+        let mut nudges_off: HashMap<GuildId, HashSet<String>> = HashMap::new();
+        for (g, nudge) in store.all_silenced_nudges().await? {
+            nudges_off.entry(g).or_default().insert(nudge);
+        }
         Ok(Memory {
             watched: RwLock::new(watched),
             guilds: RwLock::new(guilds),
+            nudges_off: RwLock::new(nudges_off),
         })
     }
 
@@ -142,6 +149,21 @@ impl Memory {
             Some(w) => map.insert(channel, w),
             None => map.remove(&channel),
         };
+    }
+
+    /// Whether `guild` silenced the nudge `id`.
+    pub(crate) fn nudge_off(&self, guild: GuildId, id: &str) -> bool {
+        read(&self.nudges_off)
+            .get(&guild)
+            .is_some_and(|off| off.contains(id))
+    }
+
+    /// The store just silenced nudge `id` for `guild`.
+    pub(crate) fn set_nudge_off(&self, guild: GuildId, id: &str) {
+        write(&self.nudges_off)
+            .entry(guild)
+            .or_default()
+            .insert(id.to_string());
     }
 
     pub(crate) fn settings(&self, guild: GuildId) -> GuildSettings {

@@ -1,6 +1,7 @@
 //! Use-cases: the pure engine joined with the store. Every adapter (Discord, console,
 //! command line) calls these and renders what they return.
 
+use crate::detect::nudge::{Nudge, Nudges};
 use crate::detect::{self, ChatMessage, CompiledCues, Detection, Detector, Heard, PackRanker};
 use crate::error::{Error, Result};
 use crate::export::{self, Format};
@@ -21,9 +22,11 @@ use std::sync::Arc;
 use windows::Windows;
 
 mod memory;
+mod nudges;
 mod status;
 mod windows;
 
+pub use nudges::PlanNudge;
 pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
 
 /// A prompt to show: a new detection, stored.
@@ -31,6 +34,8 @@ pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
 pub struct Prompt {
     pub id: DetectionId,
     pub detection: Detection,
+    /// The anti-pattern the conversation heads for, as one note of the prompt.
+    pub nudge: Option<Nudge>,
 }
 
 /// The result of a change to a question.
@@ -80,6 +85,7 @@ pub struct Service {
     writes: tokio::sync::Mutex<()>,
     defaults: detect::Settings,
     depth: Depth,
+    nudges: Arc<Nudges>,
 }
 
 /// Most questions one `/plan more` adds.
@@ -102,6 +108,9 @@ impl Service {
             writes: tokio::sync::Mutex::new(()),
             defaults,
             depth: Depth::default(),
+            nudges: Arc::new(
+                Nudges::shipped().expect("the shipped nudges load (a unit test checks)"),
+            ),
         }
     }
 
@@ -186,7 +195,15 @@ impl Service {
             return Ok(None);
         };
         let (id, created) = self.store.insert_detection(guild, &detection).await?;
-        Ok(created.then_some(Prompt { id, detection }))
+        if !created {
+            return Ok(None);
+        }
+        let nudge = self.prompt_nudge(guild, id, &detection).await?;
+        Ok(Some(Prompt {
+            id,
+            detection,
+            nudge,
+        }))
     }
 
     /// The prompt was posted as `message`.
@@ -290,6 +307,7 @@ impl Service {
             })
             .await?;
         if created {
+            self.store.carry_nudges(id, plan.id).await?;
             self.store.decide_detection(id, Outcome::Started).await?;
             self.feedback(&det, FeedbackKind::Started, act).await?;
         }
