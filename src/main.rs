@@ -83,7 +83,9 @@ async fn service(cfg: &Config, open: Open) -> Result<Service> {
             cfg.database.display()
         )),
     })?;
-    Ok(Service::new(store, packs, cues, cfg.detector_defaults()).with_depth(cfg.checklist.depth))
+    Ok(Service::new(store, packs, cues, cfg.detector_defaults())
+        .with_depth(cfg.checklist.depth)
+        .with_reminders(cfg.reminders.schedule(), cfg.reminders.enabled))
 }
 
 fn read(path: &Path) -> Result<String> {

@@ -6,6 +6,7 @@ mod detections;
 mod feedback;
 mod plan_messages;
 mod plans;
+mod reminders;
 mod settings;
 mod watched;
 
@@ -15,6 +16,7 @@ mod tests;
 pub use detections::{DetectionRecord, Outcome};
 pub use feedback::{FeedbackCounts, FeedbackKind};
 pub use plans::{NewPlan, PlanFilter, PlanSummary};
+pub use reminders::ReminderState;
 pub use watched::WatchedChannel;
 
 use chrono::{DateTime, Utc};
