@@ -14,6 +14,10 @@ use tokio::sync::Notify;
 const BATCH: u32 = 50;
 /// How long a reminder that could not be posted waits before it is tried again.
 pub const RETRY_AFTER: Duration = Duration::minutes(5);
+/// A plan without a thread this young may still be opening its thread (a short quiet
+/// period, as in tests, can end before it is): its reminder waits this long after the
+/// plan's start, so it goes in the thread.
+pub const THREAD_GRACE: Duration = Duration::seconds(15);
 
 /// The configured schedule, and a bell rung whenever a plan's next reminder may have
 /// moved earlier, so the scheduler need not poll.
@@ -152,7 +156,11 @@ impl Service {
                 continue;
             };
             let (due, q) = self.decide(&plan, now).await?;
+            let opening = plan.created_at + THREAD_GRACE;
             match due {
+                Due::Now { .. } if plan.thread.is_none() && now < opening => {
+                    self.store.set_remind_at(id, Some(opening)).await?;
+                }
                 Due::Now { period } => {
                     if self
                         .store

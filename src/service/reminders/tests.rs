@@ -13,11 +13,15 @@ use crate::store::Store;
 use std::sync::Arc;
 
 async fn service(path: &std::path::Path) -> Service {
+    service_after(path, "1h").await
+}
+
+async fn service_after(path: &std::path::Path, after: &str) -> Service {
     let store = Store::open(path).await.unwrap();
     let packs = Arc::new(PackSet::shipped().unwrap());
     let cues = Arc::new(CompiledCues::shipped().unwrap());
     let always = Schedule {
-        after: "1h".parse().unwrap(),
+        after: after.parse().unwrap(),
         hours: "00:00-24:00".parse().unwrap(),
         days: "mon-sun".parse().unwrap(),
         timezone: chrono_tz::UTC,
@@ -181,4 +185,26 @@ async fn snoozed_closed_ready_console_and_switched_off_plans_get_none() {
         .map(|r| r.plan)
         .collect();
     assert_eq!(due, vec![other.id, snoozed.id], "earliest first");
+}
+
+#[tokio::test]
+async fn a_young_plan_without_its_thread_yet_waits_for_it_and_then_goes_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service_after(&dir.path().join("s.db"), "1s").await;
+    let plan = start(&s, 1, 100).await;
+    // Due a second in, but the thread is not there yet.
+    let young = plan.created_at + Duration::seconds(1);
+    let early = s.due_reminders(young).await.unwrap();
+    assert!(early.is_empty(), "{early:?}");
+    assert_eq!(
+        s.next_reminder().await.unwrap(),
+        Some(plan.created_at + THREAD_GRACE)
+    );
+    s.set_thread(plan.id, ChannelId(8)).await.unwrap();
+    let r = s
+        .due_reminders(plan.created_at + THREAD_GRACE)
+        .await
+        .unwrap();
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].channel, ChannelId(8), "in the thread");
 }
