@@ -4,6 +4,7 @@
 
 use crate::detect;
 use crate::guild::{COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range};
+use crate::plan::remind;
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider, providers::Serialized};
 use secrecy::{ExposeSecret, SecretString};
@@ -67,6 +68,7 @@ pub struct Config {
     pub detection: DetectionConfig,
     pub checklist: ChecklistConfig,
     pub discord: DiscordConfig,
+    pub reminders: RemindersConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -110,6 +112,51 @@ pub struct DiscordConfig {
     pub message_queue: usize,
 }
 
+/// Reminders for open plans whose critical questions stay open (see `plan::remind`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// On unless set false; a server may still turn them on or off for itself.
+    pub enabled: bool,
+    /// The quiet period (no answers) before a plan's one reminder: `2d`, `36h`, `90m`, `1s`.
+    #[serde(deserialize_with = "reminders_after", serialize_with = "as_text")]
+    pub after: remind::After,
+    /// Local hours reminders may be sent in: `09:00-18:00`.
+    #[serde(deserialize_with = "reminders_hours", serialize_with = "as_text")]
+    pub hours: remind::Hours,
+    /// Weekdays reminders may be sent on: `mon-fri`.
+    #[serde(deserialize_with = "reminders_days", serialize_with = "as_text")]
+    pub days: remind::Days,
+    /// The IANA time zone of `hours` and `days`: `Europe/Berlin`.
+    #[serde(deserialize_with = "reminders_timezone", serialize_with = "as_text")]
+    pub timezone: chrono_tz::Tz,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        let s = remind::Schedule::default();
+        RemindersConfig {
+            enabled: true,
+            after: s.after,
+            hours: s.hours,
+            days: s.days,
+            timezone: s.timezone,
+        }
+    }
+}
+
+impl RemindersConfig {
+    /// When reminders may go out.
+    pub fn schedule(&self) -> remind::Schedule {
+        remind::Schedule {
+            after: self.after,
+            hours: self.hours,
+            days: self.days,
+            timezone: self.timezone,
+        }
+    }
+}
+
 /// Allowed values of `discord.message_lanes` and `discord.message_queue`.
 pub const MESSAGE_LANES: RangeInclusive<usize> = 1..=256;
 pub const MESSAGE_QUEUE: RangeInclusive<usize> = 100..=1_000_000;
@@ -135,6 +182,7 @@ impl Default for Config {
             detection: DetectionConfig::default(),
             checklist: ChecklistConfig::default(),
             discord: DiscordConfig::default(),
+            reminders: RemindersConfig::default(),
         }
     }
 }
@@ -215,6 +263,39 @@ fn rest_proxy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
         }
     }
     Ok(proxy)
+}
+
+fn as_text<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+/// A value written as text and parsed by `parse`; an error names the key.
+fn parsed<'de, D, T>(
+    d: D,
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let text = String::deserialize(d)?;
+    parse(&text).map_err(|e| D::Error::custom(format!("{key} = {e}")))
+}
+
+fn reminders_after<'de, D: Deserializer<'de>>(d: D) -> Result<remind::After, D::Error> {
+    parsed(d, "reminders.after", str::parse)
+}
+
+fn reminders_hours<'de, D: Deserializer<'de>>(d: D) -> Result<remind::Hours, D::Error> {
+    parsed(d, "reminders.hours", str::parse)
+}
+
+fn reminders_days<'de, D: Deserializer<'de>>(d: D) -> Result<remind::Days, D::Error> {
+    parsed(d, "reminders.days", str::parse)
+}
+
+fn reminders_timezone<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+    parsed(d, "reminders.timezone", remind::parse_timezone)
 }
 
 fn database<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
@@ -422,6 +503,7 @@ mod tests {
         let cfg = Config::parse("config.example.toml", src).unwrap();
         assert_eq!(cfg.detection, DetectionConfig::default());
         assert_eq!(cfg.discord, DiscordConfig::default());
+        assert_eq!(cfg.reminders, RemindersConfig::default());
         assert_eq!(cfg.database, PathBuf::from("plancheck.db"));
     }
 
@@ -509,8 +591,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(keys, 14, "every key of config.example.toml was checked");
-        assert_eq!(vars.len(), 14 + 11, "14 full names, 11 short ones");
+        assert_eq!(keys, 19, "every key of config.example.toml was checked");
+        assert_eq!(vars.len(), 19 + 16, "19 full names, 16 short ones");
     }
 
     #[test]
@@ -530,6 +612,11 @@ mod tests {
             ("PLANCHECK_DISCORD_REST_PROXY", "http://127.0.0.1:8080"),
             ("PLANCHECK_DISCORD_MESSAGE_LANES", "4"),
             ("PLANCHECK_MESSAGE_QUEUE", "500"),
+            ("PLANCHECK_REMINDERS_ENABLED", "false"),
+            ("PLANCHECK_REMINDERS_AFTER", "1s"),
+            ("PLANCHECK_REMINDERS_HOURS", "00:00-24:00"),
+            ("PLANCHECK_DAYS", "mon-sun"),
+            ("PLANCHECK_REMINDERS_TIMEZONE", "Europe/Berlin"),
             // The full name wins over the short one.
             ("PLANCHECK_WINDOW_MINUTES", "30"),
         ];
@@ -560,6 +647,13 @@ mod tests {
                 message_lanes: 4,
                 message_queue: 500,
             },
+            reminders: RemindersConfig {
+                enabled: false,
+                after: "1s".parse().unwrap(),
+                hours: "00:00-24:00".parse().unwrap(),
+                days: "mon-sun".parse().unwrap(),
+                timezone: chrono_tz::Europe::Berlin,
+            },
         };
         assert_eq!(cfg, expected);
         // Control: without the environment, the defaults.
@@ -583,6 +677,48 @@ mod tests {
         assert!(e.message.contains("deep"), "{e}");
         let e = Config::load(None, one("PLANCHECK_DISCORD_REST_PROXY", "ftp://x")).unwrap_err();
         assert_eq!(e.place, "PLANCHECK_DISCORD_REST_PROXY");
+    }
+
+    #[test]
+    fn bad_reminder_values_name_file_and_line_and_what_to_write() {
+        let cases = [
+            ("after = \"2x\"", "reminders.after = '2x' is not a duration"),
+            (
+                "after = \"0s\"",
+                "reminders.after = '0s' must be between 1s and 365d",
+            ),
+            (
+                "hours = \"18:00-09:00\"",
+                "reminders.hours = '18:00-09:00' must start before it ends",
+            ),
+            (
+                "days = \"mon-fry\"",
+                "reminders.days = 'mon-fry': 'fry' is not a weekday",
+            ),
+            (
+                "timezone = \"Berlin\"",
+                "reminders.timezone = 'Berlin' is not an IANA time zone",
+            ),
+        ];
+        for (line, message) in cases {
+            let src = format!("log = \"info\"\n\n[reminders]\n{line}\n");
+            let e = Config::parse("c.toml", &src).unwrap_err();
+            assert_eq!(e.place, "c.toml:4", "{line}");
+            assert!(e.message.starts_with(message), "{line}: {e}");
+        }
+        let ok = Config::parse(
+            "c.toml",
+            "[reminders]\nafter = \"36h\"\nhours = \"08:30-17:00\"\ndays = \"mon,wed\"\ntimezone = \"America/New_York\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.reminders.after.to_string(), "1d12h");
+        assert_eq!(ok.reminders.timezone, chrono_tz::America::New_York);
+        assert!(ok.reminders.enabled, "on by default");
+        // The environment names its variable.
+        let env = |k: &str| (k == "PLANCHECK_REMINDERS_AFTER").then(|| "soon".to_string());
+        let e = Config::load(None, env).unwrap_err();
+        assert_eq!(e.place, "PLANCHECK_REMINDERS_AFTER");
+        assert!(e.message.contains("'soon' is not a duration"), "{e}");
     }
 
     #[test]

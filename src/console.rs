@@ -40,6 +40,7 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan export [md|json|csv]  print the summary
   /plan close [force]         close the plan (force: even with critical questions open)
   /nudge off ID               a note was not helpful: silence that nudge here
+  /plan snooze [DAYS]         pause the plan's reminders (default 3 days; 0 resumes)
   /quit";
 
 struct Session<'a, W: Write> {
@@ -410,6 +411,19 @@ impl<W: Write> Session<'_, W> {
                 };
                 self.say(text)
             }
+            "snooze" => {
+                let days = match rest {
+                    "" => crate::plan::remind::SNOOZE_DAYS,
+                    n => n.parse().map_err(|_| {
+                        Error::user(format!(
+                            "'{n}' is not a number of days; use /plan snooze [days]"
+                        ))
+                    })?,
+                };
+                let plan = self.service.plan(self.plan_id()?).await?;
+                let until = self.service.snooze(&plan, days, Utc::now()).await?;
+                self.say(summary::snoozed_text(&plan, until))
+            }
             "list" => {
                 let plans = self
                     .service
@@ -424,7 +438,7 @@ impl<W: Write> Session<'_, W> {
                 self.say(summary::plan_list(&plans))
             }
             "" => Err(Error::user(
-                "usage: /plan start|status|next|questions|answer|skip|reopen|export|close|list",
+                "usage: /plan start|status|next|questions|answer|skip|reopen|export|close|snooze|list",
             )),
             other => Err(Error::user(format!(
                 "unknown /plan command '{other}'; /help lists commands"

@@ -39,6 +39,8 @@ pub struct GuildSettings {
     pub disabled_packs: BTreeSet<String>,
     /// How many questions a checklist starts with (None: the configured default).
     pub depth: Option<crate::plan::select::Depth>,
+    /// Reminders for quiet plans: the configured default, off, or the server's own period.
+    pub reminders: crate::plan::remind::Setting,
 }
 
 impl GuildSettings {

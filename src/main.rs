@@ -96,7 +96,8 @@ async fn service(cfg: &Config, open: Open) -> Result<Service> {
     })?;
     Ok(Service::new(store, packs, cues, cfg.detector_defaults())
         .with_depth(cfg.checklist.depth)
-        .with_nudges(nudges))
+        .with_nudges(nudges)
+        .with_reminders(cfg.reminders.schedule(), cfg.reminders.enabled))
 }
 
 fn read(path: &Path) -> Result<String> {

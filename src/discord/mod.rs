@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod lanes;
 mod nudges;
 pub mod permissions;
+mod reminders;
 pub mod render;
 mod replay;
 mod retry;
@@ -135,6 +136,13 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         .await
         .context("cannot create the Discord client")?;
     let shards = client.shard_manager.clone();
+    // Reminders for quiet plans go out through REST, beside the gateway.
+    let (stop_reminders, stopped) = tokio::sync::watch::channel(false);
+    let reminders = tokio::spawn(reminders::run(
+        service.clone(),
+        client.http.clone(),
+        stopped,
+    ));
     // Stop means stop, in every state: connected, or retrying a gateway it cannot reach
     // (where the shard manager would keep the process alive for minutes).
     let stop = async {
@@ -151,6 +159,11 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         r = client.start() => r,
         () = stop => Ok(()),
     };
+    // A reminder being posted finishes and is recorded before the database closes.
+    let _ = stop_reminders.send(true);
+    if tokio::time::timeout(STOP_GATEWAY, reminders).await.is_err() {
+        tracing::warn!("the reminder scheduler did not stop in time");
+    }
     // Closing waits for connections in use: writes in flight finish first.
     if tokio::time::timeout(STOP_DATABASE, service.shutdown())
         .await

@@ -3,6 +3,7 @@
 
 pub mod compose;
 mod coverage;
+pub mod remind;
 pub mod reply;
 pub mod said;
 pub mod select;

@@ -121,6 +121,19 @@ pub fn progress_text(plan: &Plan) -> String {
     )
 }
 
+/// The confirmation of `/plan snooze`: `Reminders for plan 3 paused until 2026-03-05
+/// 10:00 UTC.`, or resumed.
+pub fn snoozed_text(plan: &Plan, until: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    match until {
+        Some(t) => format!(
+            "Reminders for plan {} paused until {}.",
+            plan.id,
+            t.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!("Reminders for plan {} resumed.", plan.id),
+    }
+}
+
 /// The confirmation of an accepted suggestion: `Recorded Q3 with what raj said in the
 /// discussion.`
 pub fn accepted_text(plan: &Plan, q: &PlanQuestion) -> String {

@@ -23,10 +23,12 @@ use windows::Windows;
 
 mod memory;
 mod nudges;
+mod reminders;
 mod status;
 mod windows;
 
 pub use nudges::PlanNudge;
+pub use reminders::{Delivery, RETRY_AFTER, Reminder};
 pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
 
 /// A prompt to show: a new detection, stored.
@@ -86,6 +88,8 @@ pub struct Service {
     defaults: detect::Settings,
     depth: Depth,
     nudges: Arc<Nudges>,
+    /// When quiet plans get a reminder ([`Service::with_reminders`]).
+    reminders: reminders::Reminders,
 }
 
 /// Most questions one `/plan more` adds.
@@ -111,6 +115,7 @@ impl Service {
             nudges: Arc::new(
                 Nudges::shipped().expect("the shipped nudges load (a unit test checks)"),
             ),
+            reminders: reminders::Reminders::default(),
         }
     }
 
@@ -418,12 +423,18 @@ impl Service {
                 "questions were just added by someone else; look at the plan and try again",
             ));
         }
-        Ok((self.plan(id).await?, added))
+        let plan = self.plan(id).await?;
+        self.reschedule(&plan).await;
+        Ok((plan, added))
     }
 
     async fn create(&self, new: NewPlan) -> Result<(Plan, bool)> {
         let (id, created) = self.store.create_plan(&new).await?;
-        Ok((self.plan(id).await?, created))
+        let plan = self.plan(id).await?;
+        if created {
+            self.reschedule(&plan).await;
+        }
+        Ok((plan, created))
     }
 
     /// "Not a feature": the prompt is closed and the feedback kept for calibration.
@@ -519,8 +530,12 @@ impl Service {
             said_in: None,
         };
         let created = self.store.record_event(plan, &event).await?;
+        let plan = self.plan(plan).await?;
+        if created {
+            self.reschedule(&plan).await;
+        }
         Ok(Change {
-            plan: self.plan(plan).await?,
+            plan,
             question,
             created,
         })
@@ -560,8 +575,12 @@ impl Service {
             said_in: Some(quote.message),
         };
         let created = self.store.record_event(plan, &event).await?;
+        let plan = self.plan(plan).await?;
+        if created {
+            self.reschedule(&plan).await;
+        }
         Ok(Change {
-            plan: self.plan(plan).await?,
+            plan,
             question,
             created,
         })
@@ -589,7 +608,9 @@ impl Service {
             return Ok(Closing::NotReady(p));
         }
         self.store.set_plan_status(plan, Status::Closed, at).await?;
-        Ok(Closing::Closed(self.plan(plan).await?))
+        let closed = self.plan(plan).await?;
+        self.reschedule(&closed).await;
+        Ok(Closing::Closed(closed))
     }
 
     /// `(file name, contents)` of a plan's export.
@@ -628,8 +649,12 @@ impl Service {
         }
         let memory = self.memory().await?;
         let _write = self.writes.lock().await;
+        let before = memory.settings(guild).reminders;
         self.store.save_guild_settings(guild, s).await?;
         memory.set_settings(guild, self.store.guild_settings(guild).await?);
+        if before != s.reminders {
+            self.reschedule_all(Some(guild)).await?;
+        }
         Ok(())
     }
 

@@ -7,6 +7,7 @@ mod feedback;
 mod nudges;
 mod plan_messages;
 mod plans;
+mod reminders;
 mod settings;
 mod watched;
 
@@ -17,6 +18,7 @@ pub use detections::{DetectionRecord, Outcome};
 pub use feedback::{FeedbackCounts, FeedbackKind};
 pub use nudges::NudgeFor;
 pub use plans::{NewPlan, PlanFilter, PlanSummary};
+pub use reminders::ReminderState;
 pub use watched::WatchedChannel;
 
 use chrono::{DateTime, Utc};

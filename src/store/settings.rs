@@ -1,8 +1,9 @@
 //! Table `guild_settings`.
 
-use super::{Result, Store, id, parse_json, ts, uid};
+use super::{Result, Store, StoreError, id, parse_json, ts, uid};
 use crate::guild::GuildSettings;
 use crate::ids::GuildId;
+use crate::plan::remind::Setting;
 use crate::plan::select::Depth;
 use chrono::Utc;
 
@@ -13,6 +14,7 @@ type Row = (
     Option<i64>,
     i64,
     String,
+    Option<String>,
     Option<String>,
 );
 
@@ -26,15 +28,26 @@ type WithId = (
     i64,
     String,
     Option<String>,
+    Option<String>,
 );
 
 macro_rules! columns {
     () => {
-        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth"
+        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth, reminders"
     };
 }
 
-fn to_settings((threshold, wm, wmin, cd, threads, disabled, depth): Row) -> Result<GuildSettings> {
+fn to_settings(
+    (threshold, wm, wmin, cd, threads, disabled, depth, reminders): Row,
+) -> Result<GuildSettings> {
+    let reminders = match reminders {
+        None => Setting::Default,
+        Some(r) => r.parse().map_err(|detail| StoreError::Corrupt {
+            table: "guild_settings",
+            column: "reminders",
+            detail,
+        })?,
+    };
     Ok(GuildSettings {
         threshold: threshold.map(|t| t as f32),
         window_messages: wm.map(|v| v.max(1) as usize),
@@ -43,6 +56,7 @@ fn to_settings((threshold, wm, wmin, cd, threads, disabled, depth): Row) -> Resu
         use_threads: threads != 0,
         disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
         depth: depth.as_deref().and_then(Depth::parse),
+        reminders,
     })
 }
 
@@ -71,8 +85,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(g, a, b, c, d, e, f, h)| {
-                Ok((GuildId(uid(g)), to_settings((a, b, c, d, e, f, h))?))
+            .map(|(g, a, b, c, d, e, f, h, r)| {
+                Ok((GuildId(uid(g)), to_settings((a, b, c, d, e, f, h, r))?))
             })
             .collect()
     }
@@ -83,13 +97,14 @@ impl Store {
             serde_json::to_string(&s.disabled_packs).expect("a set of strings serialises");
         sqlx::query(
             "INSERT INTO guild_settings
-                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth, reminders)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (guild_id) DO UPDATE SET
                 threshold = excluded.threshold, window_messages = excluded.window_messages,
                 window_minutes = excluded.window_minutes, cooldown_minutes = excluded.cooldown_minutes,
                 use_threads = excluded.use_threads, disabled_packs = excluded.disabled_packs,
-                updated_at = excluded.updated_at, depth = excluded.depth",
+                updated_at = excluded.updated_at, depth = excluded.depth,
+                reminders = excluded.reminders",
         )
         .bind(id(guild.0))
         .bind(s.threshold.map(f64::from))
@@ -100,6 +115,7 @@ impl Store {
         .bind(disabled)
         .bind(ts(Utc::now()))
         .bind(s.depth.map(|d| d.as_str()))
+        .bind((s.reminders != Setting::Default).then(|| s.reminders.to_string()))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -126,6 +142,7 @@ mod tests {
             use_threads: false,
             disabled_packs: ["social".to_string()].into(),
             depth: Some(crate::plan::select::Depth::Quick),
+            reminders: Setting::After("36h".parse().unwrap()),
         };
         store.save_guild_settings(GuildId(1), &s).await.unwrap();
         assert_eq!(store.guild_settings(GuildId(1)).await.unwrap(), s);
@@ -135,7 +152,13 @@ mod tests {
         );
         assert_eq!(
             store.all_guild_settings().await.unwrap(),
-            vec![(GuildId(1), s)]
+            vec![(GuildId(1), s.clone())]
         );
+        let off = GuildSettings {
+            reminders: Setting::Off,
+            ..s
+        };
+        store.save_guild_settings(GuildId(1), &off).await.unwrap();
+        assert_eq!(store.guild_settings(GuildId(1)).await.unwrap(), off);
     }
 }

@@ -9,6 +9,8 @@ mod burst;
 mod fake_discord;
 #[path = "../support/harness.rs"]
 mod harness;
+#[path = "../support/reminders.rs"]
+mod reminder_support;
 
 mod admin;
 mod checklists;
@@ -16,6 +18,7 @@ mod hardening;
 mod lifecycle;
 mod nudges;
 mod prompts;
+mod reminders;
 
 pub(crate) mod prelude {
     pub use crate::fake_discord::{

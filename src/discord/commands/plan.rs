@@ -24,7 +24,8 @@ use serenity::all as sy;
         "reopen",
         "export",
         "close",
-        "list"
+        "list",
+        "snooze"
     )
 )]
 pub(super) async fn plan(_ctx: Context<'_>) -> Result<(), Error> {
@@ -352,5 +353,25 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
                 .collect::<Vec<_>>()
                 .join("\n")
         });
+    finish(ctx, r).await
+}
+
+/// Pause this plan's reminders for some days (0 resumes them).
+#[poise::command(slash_command, guild_only)]
+async fn snooze(
+    ctx: Context<'_>,
+    #[description = "Days without reminders (default 3, at most 90; 0 resumes them)"]
+    #[min = 0]
+    #[max = 90]
+    days: Option<u32>,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let days = days.unwrap_or(crate::plan::remind::SNOOZE_DAYS);
+        let until = svc.snooze(&p, days, Utc::now()).await?;
+        Ok(crate::plan::summary::snoozed_text(&p, until))
+    }
+    .await;
     finish(ctx, r).await
 }
