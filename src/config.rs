@@ -52,7 +52,35 @@ pub struct Config {
     pub detection: DetectionConfig,
     pub checklist: ChecklistConfig,
     pub discord: DiscordConfig,
+    pub github: GithubConfig,
 }
+
+/// Exporting plans to GitHub issues. The token comes from `GITHUB_TOKEN` or `token_file`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GithubConfig {
+    /// A file holding the GitHub token (instead of `GITHUB_TOKEN`).
+    pub token_file: Option<PathBuf>,
+    /// GitHub's REST API: GitHub Enterprise Server's `https://HOST/api/v3`, or a stand-in.
+    #[serde(deserialize_with = "api_url")]
+    pub api_url: String,
+    /// Labels a new issue gets (from the environment: comma-separated).
+    #[serde(deserialize_with = "labels")]
+    pub labels: Vec<String>,
+}
+
+impl Default for GithubConfig {
+    fn default() -> Self {
+        GithubConfig {
+            token_file: None,
+            api_url: "https://api.github.com".into(),
+            labels: vec!["planning".into()],
+        }
+    }
+}
+
+/// Longest label name GitHub allows.
+pub const MAX_LABEL: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -120,6 +148,7 @@ impl Default for Config {
             detection: DetectionConfig::default(),
             checklist: ChecklistConfig::default(),
             discord: DiscordConfig::default(),
+            github: GithubConfig::default(),
         }
     }
 }
@@ -200,6 +229,43 @@ fn rest_proxy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
         }
     }
     Ok(proxy)
+}
+
+fn api_url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let url = String::deserialize(d)?;
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+        return Err(D::Error::custom(format!(
+            "github.api_url = '{url}' must be an http:// or https:// address"
+        )));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// A list of labels, or (from the environment) one string of comma-separated labels.
+fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Labels {
+        List(Vec<String>),
+        Text(String),
+    }
+    let list = match Labels::deserialize(d)? {
+        Labels::List(l) => l,
+        Labels::Text(t) => t.split(',').map(str::to_string).collect(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for l in list {
+        let l = l.trim().to_string();
+        if l.is_empty() || l.chars().count() > MAX_LABEL || l.contains(',') {
+            return Err(D::Error::custom(format!(
+                "github.labels: '{l}' is not a label (1 to {MAX_LABEL} characters, no commas)"
+            )));
+        }
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    Ok(out)
 }
 
 fn database<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
@@ -368,6 +434,31 @@ impl Config {
         }
     }
 
+    /// The GitHub token: `GITHUB_TOKEN`, else the file in `github.token_file`; none when
+    /// neither is set (exports to GitHub then say how to set one).
+    pub fn github_token(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Secret>, ConfigError> {
+        if let Some(t) = env("GITHUB_TOKEN")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+        {
+            return Ok(Some(Secret(t)));
+        }
+        let Some(path) = &self.github.token_file else {
+            return Ok(None);
+        };
+        let name = path.display().to_string();
+        let t = std::fs::read_to_string(path)
+            .map_err(|e| err(&name, format!("cannot read the GitHub token file: {e}")))?;
+        let t = t.trim();
+        if t.is_empty() {
+            return Err(err(&name, "the GitHub token file is empty"));
+        }
+        Ok(Some(Secret(t.to_string())))
+    }
+
     /// The bot token: `DISCORD_TOKEN`, else the file in `discord.token_file`.
     pub fn token(&self, env: impl Fn(&str) -> Option<String>) -> Result<Secret, ConfigError> {
         if let Some(t) = env("DISCORD_TOKEN")
@@ -407,6 +498,7 @@ mod tests {
         let cfg = Config::parse("config.example.toml", src).unwrap();
         assert_eq!(cfg.detection, DetectionConfig::default());
         assert_eq!(cfg.discord, DiscordConfig::default());
+        assert_eq!(cfg.github, GithubConfig::default());
         assert_eq!(cfg.database, PathBuf::from("plancheck.db"));
     }
 
@@ -494,8 +586,11 @@ mod tests {
                 }
             }
         }
-        assert_eq!(keys, 14, "every key of config.example.toml was checked");
-        assert_eq!(vars.len(), 14 + 11, "14 full names, 11 short ones");
+        assert_eq!(keys, 17, "every key of config.example.toml was checked");
+        // `token_file` is in [discord] and [github]: neither has the short name.
+        assert_eq!(find("PLANCHECK_TOKEN_FILE"), None);
+        assert_eq!(find("PLANCHECK_LABELS"), Some("github.labels"));
+        assert_eq!(vars.len(), 17 + 12, "17 full names, 12 short ones");
     }
 
     #[test]
@@ -515,6 +610,9 @@ mod tests {
             ("PLANCHECK_DISCORD_REST_PROXY", "http://127.0.0.1:8080"),
             ("PLANCHECK_DISCORD_MESSAGE_LANES", "4"),
             ("PLANCHECK_MESSAGE_QUEUE", "500"),
+            ("PLANCHECK_GITHUB_TOKEN_FILE", "/run/credentials/github"),
+            ("PLANCHECK_API_URL", "http://127.0.0.1:9/"),
+            ("PLANCHECK_GITHUB_LABELS", "planning, backend ,planning"),
             // The full name wins over the short one.
             ("PLANCHECK_WINDOW_MINUTES", "30"),
         ];
@@ -544,6 +642,11 @@ mod tests {
                 rest_proxy: Some("http://127.0.0.1:8080".into()),
                 message_lanes: 4,
                 message_queue: 500,
+            },
+            github: GithubConfig {
+                token_file: Some(PathBuf::from("/run/credentials/github")),
+                api_url: "http://127.0.0.1:9".into(),
+                labels: vec!["planning".into(), "backend".into()],
             },
         };
         assert_eq!(cfg, expected);
@@ -609,6 +712,41 @@ mod tests {
             .unwrap();
         assert_eq!(t.expose(), "sekrit.value");
         assert!(!format!("{t:?}{t}").contains("sekrit"));
+    }
+
+    #[test]
+    fn the_github_token_comes_from_the_environment_or_its_file_and_never_prints() {
+        let cfg = Config::default();
+        assert_eq!(cfg.github_token(no_env).unwrap(), None);
+        let t = cfg
+            .github_token(|k| (k == "GITHUB_TOKEN").then(|| " ghp_sekrit \n".to_string()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.expose(), "ghp_sekrit");
+        assert!(!format!("{t:?}{t}").contains("sekrit"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gh");
+        std::fs::write(&file, "ghp_fromfile\n").unwrap();
+        let mut cfg = Config::default();
+        cfg.github.token_file = Some(file.clone());
+        assert_eq!(
+            cfg.github_token(no_env).unwrap().unwrap().expose(),
+            "ghp_fromfile"
+        );
+        std::fs::write(&file, " \n").unwrap();
+        let e = cfg.github_token(no_env).unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn github_labels_and_api_url_are_checked() {
+        let e = Config::parse("c.toml", "[github]\nlabels = [\"ok\", \" \"]\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
+        assert!(e.message.contains("not a label"), "{e}");
+        let e = Config::parse("c.toml", "[github]\napi_url = \"api.github.com\"\n").unwrap_err();
+        assert!(e.message.contains("github.api_url"), "{e}");
+        let ok = Config::parse("c.toml", "[github]\nlabels = []\n").unwrap();
+        assert!(ok.github.labels.is_empty(), "no labels is allowed");
     }
 
     #[test]

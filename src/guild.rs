@@ -39,6 +39,8 @@ pub struct GuildSettings {
     pub disabled_packs: BTreeSet<String>,
     /// How many questions a checklist starts with (None: the configured default).
     pub depth: Option<crate::plan::select::Depth>,
+    /// The repository `/plan export format:github` opens issues in (None: not set).
+    pub github_repo: Option<crate::export::github::Repo>,
 }
 
 impl GuildSettings {

@@ -20,8 +20,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use windows::Windows;
 
+mod github;
 mod memory;
 mod windows;
+
+pub use github::{Exported, NO_REPO};
 
 /// A prompt to show: a new detection, stored.
 #[derive(Debug, Clone)]
@@ -77,6 +80,8 @@ pub struct Service {
     writes: tokio::sync::Mutex<()>,
     defaults: detect::Settings,
     depth: Depth,
+    /// Exports to GitHub issues (None: no client configured).
+    github: Option<github::Exporter>,
 }
 
 /// Most questions one `/plan more` adds.
@@ -99,6 +104,7 @@ impl Service {
             writes: tokio::sync::Mutex::new(()),
             defaults,
             depth: Depth::default(),
+            github: None,
         }
     }
 

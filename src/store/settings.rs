@@ -1,6 +1,7 @@
 //! Table `guild_settings`.
 
-use super::{Result, Store, id, parse_json, ts, uid};
+use super::{Result, Store, StoreError, id, parse_json, ts, uid};
+use crate::export::github::Repo;
 use crate::guild::GuildSettings;
 use crate::ids::GuildId;
 use crate::plan::select::Depth;
@@ -14,6 +15,7 @@ type Row = (
     i64,
     String,
     Option<String>,
+    Option<String>,
 );
 
 /// A row of every server's settings: the server, then [`Row`]'s columns.
@@ -26,15 +28,27 @@ type WithId = (
     i64,
     String,
     Option<String>,
+    Option<String>,
 );
 
 macro_rules! columns {
     () => {
-        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth"
+        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth, github_repo"
     };
 }
 
-fn to_settings((threshold, wm, wmin, cd, threads, disabled, depth): Row) -> Result<GuildSettings> {
+fn to_settings(
+    (threshold, wm, wmin, cd, threads, disabled, depth, repo): Row,
+) -> Result<GuildSettings> {
+    let github_repo = repo
+        .map(|r| {
+            Repo::parse(&r).map_err(|detail| StoreError::Corrupt {
+                table: "guild_settings",
+                column: "github_repo",
+                detail,
+            })
+        })
+        .transpose()?;
     Ok(GuildSettings {
         threshold: threshold.map(|t| t as f32),
         window_messages: wm.map(|v| v.max(1) as usize),
@@ -43,6 +57,7 @@ fn to_settings((threshold, wm, wmin, cd, threads, disabled, depth): Row) -> Resu
         use_threads: threads != 0,
         disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
         depth: depth.as_deref().and_then(Depth::parse),
+        github_repo,
     })
 }
 
@@ -71,8 +86,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(g, a, b, c, d, e, f, h)| {
-                Ok((GuildId(uid(g)), to_settings((a, b, c, d, e, f, h))?))
+            .map(|(g, a, b, c, d, e, f, h, r)| {
+                Ok((GuildId(uid(g)), to_settings((a, b, c, d, e, f, h, r))?))
             })
             .collect()
     }
@@ -83,13 +98,14 @@ impl Store {
             serde_json::to_string(&s.disabled_packs).expect("a set of strings serialises");
         sqlx::query(
             "INSERT INTO guild_settings
-                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth, github_repo)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (guild_id) DO UPDATE SET
                 threshold = excluded.threshold, window_messages = excluded.window_messages,
                 window_minutes = excluded.window_minutes, cooldown_minutes = excluded.cooldown_minutes,
                 use_threads = excluded.use_threads, disabled_packs = excluded.disabled_packs,
-                updated_at = excluded.updated_at, depth = excluded.depth",
+                updated_at = excluded.updated_at, depth = excluded.depth,
+                github_repo = excluded.github_repo",
         )
         .bind(id(guild.0))
         .bind(s.threshold.map(f64::from))
@@ -100,6 +116,7 @@ impl Store {
         .bind(disabled)
         .bind(ts(Utc::now()))
         .bind(s.depth.map(|d| d.as_str()))
+        .bind(s.github_repo.as_ref().map(|r| r.to_string()))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -126,6 +143,7 @@ mod tests {
             use_threads: false,
             disabled_packs: ["social".to_string()].into(),
             depth: Some(crate::plan::select::Depth::Quick),
+            github_repo: Some(Repo::parse("octo-org/backend").unwrap()),
         };
         store.save_guild_settings(GuildId(1), &s).await.unwrap();
         assert_eq!(store.guild_settings(GuildId(1)).await.unwrap(), s);

@@ -118,6 +118,8 @@ async fn settings(
     #[description = "A pack id to turn off"] disable_pack: Option<String>,
     #[description = "A pack id to turn back on"] enable_pack: Option<String>,
     #[description = "How many questions a checklist starts with"] depth: Option<super::DepthChoice>,
+    #[description = "OWNER/REPO that /plan export format:github opens issues in (none: unset)"]
+    github_repo: Option<String>,
 ) -> Result<(), Error> {
     let svc = &ctx.data().service;
     let g = guild(ctx.guild_id().expect("guild_only"));
@@ -148,6 +150,12 @@ async fn settings(
         if let Some(d) = depth {
             s.depth = Some(d.into());
         }
+        if let Some(r) = github_repo {
+            s.github_repo = match r.trim() {
+                "none" | "-" => None,
+                r => Some(crate::export::github::Repo::parse(r).map_err(SvcError::User)?),
+            };
+        }
         svc.save_settings(g, &s).await?;
         settings_text(svc, g, &s).await
     }
@@ -164,7 +172,7 @@ async fn settings_text(
     let calibration = svc.calibration_with(g, s).await?;
     let disabled: Vec<&str> = s.disabled_packs.iter().map(String::as_str).collect();
     Ok(format!(
-        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · checklists start {} · packs off: {}",
+        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · checklists start {} · packs off: {} · GitHub issues in: {}",
         calibration.reason,
         d.window_messages,
         d.window_minutes,
@@ -175,7 +183,10 @@ async fn settings_text(
             "none".to_string()
         } else {
             disabled.join(", ")
-        }
+        },
+        s.github_repo
+            .as_ref()
+            .map_or("not set".to_string(), |r| r.to_string())
     ))
 }
 
