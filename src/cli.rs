@@ -76,7 +76,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
     },
-    /// Export a plan as Markdown, JSON or CSV.
+    /// Export a plan as Markdown, JSON or CSV, or to a GitHub issue.
     Export {
         #[arg(long)]
         plan: i64,
@@ -85,6 +85,10 @@ pub enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Open an issue for the plan in this repository (token from GITHUB_TOKEN or
+        /// github.token_file), or update the one it already has there; prints its URL.
+        #[arg(long, value_name = "OWNER/REPO", conflicts_with_all = ["format", "out"])]
+        to_github: Option<crate::export::github::Repo>,
     },
     /// Print a shell completion script, e.g. `plancheck completions bash >
     /// ~/.local/share/bash-completion/completions/plancheck`.

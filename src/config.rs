@@ -69,7 +69,35 @@ pub struct Config {
     pub checklist: ChecklistConfig,
     pub discord: DiscordConfig,
     pub reminders: RemindersConfig,
+    pub github: GithubConfig,
 }
+
+/// Exporting plans to GitHub issues. The token comes from `GITHUB_TOKEN` or `token_file`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GithubConfig {
+    /// A file holding the GitHub token (instead of `GITHUB_TOKEN`).
+    pub token_file: Option<PathBuf>,
+    /// GitHub's REST API: GitHub Enterprise Server's `https://HOST/api/v3`, or a stand-in.
+    #[serde(deserialize_with = "api_url")]
+    pub api_url: String,
+    /// Labels a new issue gets (from the environment: comma-separated).
+    #[serde(deserialize_with = "labels")]
+    pub labels: Vec<String>,
+}
+
+impl Default for GithubConfig {
+    fn default() -> Self {
+        GithubConfig {
+            token_file: None,
+            api_url: "https://api.github.com".into(),
+            labels: vec!["planning".into()],
+        }
+    }
+}
+
+/// Longest label name GitHub allows.
+pub const MAX_LABEL: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -183,6 +211,7 @@ impl Default for Config {
             checklist: ChecklistConfig::default(),
             discord: DiscordConfig::default(),
             reminders: RemindersConfig::default(),
+            github: GithubConfig::default(),
         }
     }
 }
@@ -296,6 +325,43 @@ fn reminders_days<'de, D: Deserializer<'de>>(d: D) -> Result<remind::Days, D::Er
 
 fn reminders_timezone<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
     parsed(d, "reminders.timezone", remind::parse_timezone)
+}
+
+fn api_url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let url = String::deserialize(d)?;
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+        return Err(D::Error::custom(format!(
+            "github.api_url = '{url}' must be an http:// or https:// address"
+        )));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// A list of labels, or (from the environment) one string of comma-separated labels.
+fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Labels {
+        List(Vec<String>),
+        Text(String),
+    }
+    let list = match Labels::deserialize(d)? {
+        Labels::List(l) => l,
+        Labels::Text(t) => t.split(',').map(str::to_string).collect(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for l in list {
+        let l = l.trim().to_string();
+        if l.is_empty() || l.chars().count() > MAX_LABEL || l.contains(',') {
+            return Err(D::Error::custom(format!(
+                "github.labels: '{l}' is not a label (1 to {MAX_LABEL} characters, no commas)"
+            )));
+        }
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    Ok(out)
 }
 
 fn database<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
@@ -464,6 +530,31 @@ impl Config {
         }
     }
 
+    /// The GitHub token: `GITHUB_TOKEN`, else the file in `github.token_file`; none when
+    /// neither is set (exports to GitHub then say how to set one).
+    pub fn github_token(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Secret>, ConfigError> {
+        if let Some(t) = env("GITHUB_TOKEN")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+        {
+            return Ok(Some(Secret::new(t)));
+        }
+        let Some(path) = &self.github.token_file else {
+            return Ok(None);
+        };
+        let name = path.display().to_string();
+        let t = std::fs::read_to_string(path)
+            .map_err(|e| err(&name, format!("cannot read the GitHub token file: {e}")))?;
+        let t = t.trim();
+        if t.is_empty() {
+            return Err(err(&name, "the GitHub token file is empty"));
+        }
+        Ok(Some(Secret::new(t)))
+    }
+
     /// The bot token: `DISCORD_TOKEN`, else the file in `discord.token_file`.
     pub fn token(&self, env: impl Fn(&str) -> Option<String>) -> Result<Secret, ConfigError> {
         if let Some(t) = env("DISCORD_TOKEN")
@@ -504,6 +595,7 @@ mod tests {
         assert_eq!(cfg.detection, DetectionConfig::default());
         assert_eq!(cfg.discord, DiscordConfig::default());
         assert_eq!(cfg.reminders, RemindersConfig::default());
+        assert_eq!(cfg.github, GithubConfig::default());
         assert_eq!(cfg.database, PathBuf::from("plancheck.db"));
     }
 
@@ -558,6 +650,9 @@ mod tests {
 
     #[test]
     fn every_key_has_an_environment_variable_named_after_it() {
+        const KEYS: usize = 22;
+        const FULL: usize = 22;
+        const SHORT: usize = 17;
         let vars = env_vars();
         let find = |name: &str| vars.iter().find(|v| v.name == name).map(|v| v.key.as_str());
         assert_eq!(
@@ -591,8 +686,15 @@ mod tests {
                 }
             }
         }
-        assert_eq!(keys, 19, "every key of config.example.toml was checked");
-        assert_eq!(vars.len(), 19 + 16, "19 full names, 16 short ones");
+        assert_eq!(keys, KEYS, "every key of config.example.toml was checked");
+        // `token_file` is in [discord] and [github]: neither has the short name.
+        assert_eq!(find("PLANCHECK_TOKEN_FILE"), None);
+        assert_eq!(find("PLANCHECK_LABELS"), Some("github.labels"));
+        assert_eq!(
+            vars.len(),
+            FULL + SHORT,
+            "{FULL} full names, {SHORT} short ones"
+        );
     }
 
     #[test]
@@ -617,6 +719,9 @@ mod tests {
             ("PLANCHECK_REMINDERS_HOURS", "00:00-24:00"),
             ("PLANCHECK_DAYS", "mon-sun"),
             ("PLANCHECK_REMINDERS_TIMEZONE", "Europe/Berlin"),
+            ("PLANCHECK_GITHUB_TOKEN_FILE", "/run/credentials/github"),
+            ("PLANCHECK_API_URL", "http://127.0.0.1:9/"),
+            ("PLANCHECK_GITHUB_LABELS", "planning, backend ,planning"),
             // The full name wins over the short one.
             ("PLANCHECK_WINDOW_MINUTES", "30"),
         ];
@@ -653,6 +758,11 @@ mod tests {
                 hours: "00:00-24:00".parse().unwrap(),
                 days: "mon-sun".parse().unwrap(),
                 timezone: chrono_tz::Europe::Berlin,
+            },
+            github: GithubConfig {
+                token_file: Some(PathBuf::from("/run/credentials/github")),
+                api_url: "http://127.0.0.1:9".into(),
+                labels: vec!["planning".into(), "backend".into()],
             },
         };
         assert_eq!(cfg, expected);
@@ -760,6 +870,41 @@ mod tests {
             .unwrap();
         assert_eq!(t.expose(), "sekrit.value");
         assert!(!format!("{t:?}{t}").contains("sekrit"));
+    }
+
+    #[test]
+    fn the_github_token_comes_from_the_environment_or_its_file_and_never_prints() {
+        let cfg = Config::default();
+        assert_eq!(cfg.github_token(no_env).unwrap(), None);
+        let t = cfg
+            .github_token(|k| (k == "GITHUB_TOKEN").then(|| " ghp_sekrit \n".to_string()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.expose(), "ghp_sekrit");
+        assert!(!format!("{t:?}{t}").contains("sekrit"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gh");
+        std::fs::write(&file, "ghp_fromfile\n").unwrap();
+        let mut cfg = Config::default();
+        cfg.github.token_file = Some(file.clone());
+        assert_eq!(
+            cfg.github_token(no_env).unwrap().unwrap().expose(),
+            "ghp_fromfile"
+        );
+        std::fs::write(&file, " \n").unwrap();
+        let e = cfg.github_token(no_env).unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn github_labels_and_api_url_are_checked() {
+        let e = Config::parse("c.toml", "[github]\nlabels = [\"ok\", \" \"]\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
+        assert!(e.message.contains("not a label"), "{e}");
+        let e = Config::parse("c.toml", "[github]\napi_url = \"api.github.com\"\n").unwrap_err();
+        assert!(e.message.contains("github.api_url"), "{e}");
+        let ok = Config::parse("c.toml", "[github]\nlabels = []\n").unwrap();
+        assert!(ok.github.labels.is_empty(), "no labels is allowed");
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct GuildSettings {
     pub depth: Option<crate::plan::select::Depth>,
     /// Reminders for quiet plans: the configured default, off, or the server's own period.
     pub reminders: crate::plan::remind::Setting,
+    /// The repository `/plan export format:github` opens issues in (None: not set).
+    pub github_repo: Option<crate::export::github::Repo>,
 }
 
 impl GuildSettings {

@@ -12,6 +12,7 @@ pub mod discord;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod github;
 pub mod guild;
 pub mod ids;
 pub mod output;

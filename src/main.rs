@@ -94,10 +94,12 @@ async fn service(cfg: &Config, open: Open) -> Result<Service> {
             cfg.database.display()
         )),
     })?;
+    let github = plancheck::github::GitHub::new(&cfg.github, cfg.github_token(env)?);
     Ok(Service::new(store, packs, cues, cfg.detector_defaults())
         .with_depth(cfg.checklist.depth)
         .with_nudges(nudges)
-        .with_reminders(cfg.reminders.schedule(), cfg.reminders.enabled))
+        .with_reminders(cfg.reminders.schedule(), cfg.reminders.enabled)
+        .with_github(github))
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -219,8 +221,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export {
             plan,
+            to_github: Some(repo),
+            ..
+        } => {
+            let service = service(&cfg, Open::Existing).await?;
+            match service.export_github(PlanId(plan), Some(repo)).await {
+                Ok(done) => writeln!(out, "{}", done.text())?,
+                Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Export {
+            plan,
             format,
             out: file,
+            to_github: None,
         } => {
             let service = service(&cfg, Open::Existing).await?;
             let format = match format {

@@ -4,6 +4,7 @@
 mod csv_out;
 pub use csv_out::HEADER as CSV_HEADER;
 mod escape;
+pub mod github;
 mod json;
 mod markdown;
 

@@ -167,7 +167,7 @@ fn csv_matches_its_golden_file() {
 }
 
 #[path = "../../tests/support/gfm.rs"]
-mod gfm;
+pub(super) mod gfm;
 use gfm::{render as html, tags};
 
 #[test]

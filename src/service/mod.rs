@@ -21,12 +21,14 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use windows::Windows;
 
+mod github;
 mod memory;
 mod nudges;
 mod reminders;
 mod status;
 mod windows;
 
+pub use github::{Exported, NO_REPO};
 pub use nudges::PlanNudge;
 pub use reminders::{Delivery, RETRY_AFTER, Reminder};
 pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
@@ -90,6 +92,8 @@ pub struct Service {
     nudges: Arc<Nudges>,
     /// When quiet plans get a reminder ([`Service::with_reminders`]).
     reminders: reminders::Reminders,
+    /// Exports to GitHub issues (None: no client configured).
+    github: Option<github::Exporter>,
 }
 
 /// Most questions one `/plan more` adds.
@@ -116,6 +120,7 @@ impl Service {
                 Nudges::shipped().expect("the shipped nudges load (a unit test checks)"),
             ),
             reminders: reminders::Reminders::default(),
+            github: None,
         }
     }
 

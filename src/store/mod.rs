@@ -4,6 +4,7 @@
 mod answers;
 mod detections;
 mod feedback;
+mod github;
 mod nudges;
 mod plan_messages;
 mod plans;
@@ -16,6 +17,7 @@ mod tests;
 
 pub use detections::{DetectionRecord, Outcome};
 pub use feedback::{FeedbackCounts, FeedbackKind};
+pub use github::GithubIssue;
 pub use nudges::NudgeFor;
 pub use plans::{NewPlan, PlanFilter, PlanSummary};
 pub use reminders::ReminderState;

@@ -1,62 +1,62 @@
 //! Table `guild_settings`.
 
 use super::{Result, Store, StoreError, id, parse_json, ts, uid};
+use crate::export::github::Repo;
 use crate::guild::GuildSettings;
 use crate::ids::GuildId;
 use crate::plan::remind::Setting;
 use crate::plan::select::Depth;
 use chrono::Utc;
 
-type Row = (
-    Option<f64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
-/// A row of every server's settings: the server, then [`Row`]'s columns.
-type WithId = (
-    i64,
-    Option<f64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-);
+/// A `guild_settings` row as stored (`guild_id` only when every server is read).
+#[derive(sqlx::FromRow)]
+struct Row {
+    #[sqlx(default)]
+    guild_id: i64,
+    threshold: Option<f64>,
+    window_messages: Option<i64>,
+    window_minutes: Option<i64>,
+    cooldown_minutes: Option<i64>,
+    use_threads: i64,
+    disabled_packs: String,
+    depth: Option<String>,
+    reminders: Option<String>,
+    github_repo: Option<String>,
+}
 
 macro_rules! columns {
     () => {
-        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth, reminders"
+        "threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, depth, reminders, github_repo"
     };
 }
 
-fn to_settings(
-    (threshold, wm, wmin, cd, threads, disabled, depth, reminders): Row,
-) -> Result<GuildSettings> {
-    let reminders = match reminders {
+fn corrupt(column: &'static str) -> impl Fn(String) -> StoreError {
+    move |detail| StoreError::Corrupt {
+        table: "guild_settings",
+        column,
+        detail,
+    }
+}
+
+fn to_settings(r: Row) -> Result<GuildSettings> {
+    let reminders = match r.reminders {
         None => Setting::Default,
-        Some(r) => r.parse().map_err(|detail| StoreError::Corrupt {
-            table: "guild_settings",
-            column: "reminders",
-            detail,
-        })?,
+        Some(v) => v.parse().map_err(corrupt("reminders"))?,
     };
+    let github_repo = r
+        .github_repo
+        .map(|v| Repo::parse(&v).map_err(corrupt("github_repo")))
+        .transpose()?;
     Ok(GuildSettings {
-        threshold: threshold.map(|t| t as f32),
-        window_messages: wm.map(|v| v.max(1) as usize),
-        window_minutes: wmin,
-        cooldown_minutes: cd,
-        use_threads: threads != 0,
-        disabled_packs: parse_json("guild_settings", "disabled_packs", &disabled)?,
-        depth: depth.as_deref().and_then(Depth::parse),
+        threshold: r.threshold.map(|t| t as f32),
+        window_messages: r.window_messages.map(|v| v.max(1) as usize),
+        window_minutes: r.window_minutes,
+        cooldown_minutes: r.cooldown_minutes,
+        use_threads: r.use_threads != 0,
+        disabled_packs: parse_json("guild_settings", "disabled_packs", &r.disabled_packs)?,
+        depth: r.depth.as_deref().and_then(Depth::parse),
         reminders,
+        github_repo,
     })
 }
 
@@ -77,7 +77,7 @@ impl Store {
     /// The settings of every server that saved some (the service keeps them in memory).
     #[tracing::instrument(skip_all)]
     pub async fn all_guild_settings(&self) -> Result<Vec<(GuildId, GuildSettings)>> {
-        let rows: Vec<WithId> = sqlx::query_as(concat!(
+        let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT guild_id, ",
             columns!(),
             " FROM guild_settings"
@@ -85,9 +85,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(g, a, b, c, d, e, f, h, r)| {
-                Ok((GuildId(uid(g)), to_settings((a, b, c, d, e, f, h, r))?))
-            })
+            .map(|r| Ok((GuildId(uid(r.guild_id)), to_settings(r)?)))
             .collect()
     }
 
@@ -97,14 +95,14 @@ impl Store {
             serde_json::to_string(&s.disabled_packs).expect("a set of strings serialises");
         sqlx::query(
             "INSERT INTO guild_settings
-                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth, reminders)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth, reminders, github_repo)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (guild_id) DO UPDATE SET
                 threshold = excluded.threshold, window_messages = excluded.window_messages,
                 window_minutes = excluded.window_minutes, cooldown_minutes = excluded.cooldown_minutes,
                 use_threads = excluded.use_threads, disabled_packs = excluded.disabled_packs,
                 updated_at = excluded.updated_at, depth = excluded.depth,
-                reminders = excluded.reminders",
+                reminders = excluded.reminders, github_repo = excluded.github_repo",
         )
         .bind(id(guild.0))
         .bind(s.threshold.map(f64::from))
@@ -116,6 +114,7 @@ impl Store {
         .bind(ts(Utc::now()))
         .bind(s.depth.map(|d| d.as_str()))
         .bind((s.reminders != Setting::Default).then(|| s.reminders.to_string()))
+        .bind(s.github_repo.as_ref().map(|r| r.to_string()))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -143,6 +142,7 @@ mod tests {
             disabled_packs: ["social".to_string()].into(),
             depth: Some(crate::plan::select::Depth::Quick),
             reminders: Setting::After("36h".parse().unwrap()),
+            github_repo: Some(Repo::parse("octo-org/backend").unwrap()),
         };
         store.save_guild_settings(GuildId(1), &s).await.unwrap();
         assert_eq!(store.guild_settings(GuildId(1)).await.unwrap(), s);

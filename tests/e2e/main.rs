@@ -7,6 +7,8 @@
 mod burst;
 #[path = "../fake_discord/mod.rs"]
 mod fake_discord;
+#[path = "../support/fake_github.rs"]
+mod fake_github;
 #[path = "../support/harness.rs"]
 mod harness;
 #[path = "../support/reminders.rs"]
@@ -14,6 +16,7 @@ mod reminder_support;
 
 mod admin;
 mod checklists;
+mod github;
 mod hardening;
 mod lifecycle;
 mod nudges;

@@ -120,6 +120,8 @@ async fn settings(
     #[description = "How many questions a checklist starts with"] depth: Option<super::DepthChoice>,
     #[description = "Reminders for quiet plans: off, default, or a quiet period such as 2d or 36h"]
     reminders: Option<String>,
+    #[description = "OWNER/REPO that /plan export format:github opens issues in (none: unset)"]
+    github_repo: Option<String>,
 ) -> Result<(), Error> {
     let svc = &ctx.data().service;
     let g = guild(ctx.guild_id().expect("guild_only"));
@@ -153,6 +155,12 @@ async fn settings(
         if let Some(r) = reminders {
             s.reminders = r.parse().map_err(SvcError::User)?;
         }
+        if let Some(r) = github_repo {
+            s.github_repo = match r.trim() {
+                "none" | "-" => None,
+                r => Some(crate::export::github::Repo::parse(r).map_err(SvcError::User)?),
+            };
+        }
         svc.save_settings(g, &s).await?;
         settings_text(svc, g, &s).await
     }
@@ -169,7 +177,7 @@ async fn settings_text(
     let calibration = svc.calibration_with(g, s).await?;
     let disabled: Vec<&str> = s.disabled_packs.iter().map(String::as_str).collect();
     Ok(format!(
-        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · checklists start {} · packs off: {}\nReminders: {}",
+        "Sensitivity (threshold): {}\nWindow {} messages / {} min · cooldown {} min · threads {} · checklists start {} · packs off: {} · GitHub issues in: {}\nReminders: {}",
         calibration.reason,
         d.window_messages,
         d.window_minutes,
@@ -181,6 +189,9 @@ async fn settings_text(
         } else {
             disabled.join(", ")
         },
+        s.github_repo
+            .as_ref()
+            .map_or("not set".to_string(), |r| r.to_string()),
         svc.reminders_text(s)
     ))
 }

@@ -2,6 +2,7 @@
 //! short ephemeral explanation; internal failures are logged and answered with an id.
 
 mod admin;
+mod github;
 mod plan;
 
 use super::{Context, Data, Error, author, render};

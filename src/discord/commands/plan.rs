@@ -255,19 +255,24 @@ enum FormatChoice {
     Json,
     #[name = "csv"]
     Csv,
+    /// An issue in the server's repository (`/plancheck settings github_repo:`).
+    #[name = "github"]
+    Github,
 }
 
-/// The plan's summary as a file (Markdown pastes into a GitHub issue).
+/// The plan's summary as a file, or as an issue in the server's GitHub repository.
 #[poise::command(slash_command, guild_only)]
 async fn export(
     ctx: Context<'_>,
-    #[description = "File format (default markdown)"] format: Option<FormatChoice>,
+    #[description = "markdown (default), json, csv: a file; github: an issue in the server's repository"]
+    format: Option<FormatChoice>,
 ) -> Result<(), Error> {
     ctx.defer().await?;
     let format = match format.unwrap_or(FormatChoice::Markdown) {
         FormatChoice::Markdown => Format::Markdown,
         FormatChoice::Json => Format::Json,
         FormatChoice::Csv => Format::Csv,
+        FormatChoice::Github => return super::github::export(ctx).await,
     };
     let svc = &ctx.data().service;
     let r = async {
