@@ -27,6 +27,8 @@ pub enum ExportFormat {
     Md,
     Json,
     Csv,
+    /// An architecture decision record (MADR layout, Markdown) from the plan's decisions.
+    Adr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,7 +109,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
     },
-    /// Export a plan as Markdown, JSON or CSV.
+    /// Export a plan as Markdown, JSON, CSV or an architecture decision record (adr).
     Export {
         #[arg(long)]
         plan: i64,

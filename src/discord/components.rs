@@ -21,6 +21,8 @@ pub enum Component {
     Accept { plan: PlanId, number: u32 },
     /// "Close anyway" under a refused close: closes with critical questions open.
     CloseAnyway(PlanId),
+    /// "Mark Q{number} as decision" under a recorded answer: marks its current answer.
+    Decide { plan: PlanId, number: u32 },
 }
 
 const PREFIX: &str = "pc1";
@@ -35,6 +37,9 @@ impl Component {
             Component::CloseAnyway(p) => format!("{PREFIX}:close:{}", p.0),
             Component::Accept { plan, number } => {
                 format!("{PREFIX}:accept:{}:{number}", plan.0)
+            }
+            Component::Decide { plan, number } => {
+                format!("{PREFIX}:decide:{}:{number}", plan.0)
             }
             Component::Answer { plan, first, last } => {
                 format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
@@ -64,6 +69,10 @@ impl Component {
             "more" => Component::More(PlanId(n)),
             "close" => Component::CloseAnyway(PlanId(n)),
             "accept" => Component::Accept {
+                plan: PlanId(n),
+                number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
+            },
+            "decide" => Component::Decide {
                 plan: PlanId(n),
                 number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
             },
@@ -105,6 +114,10 @@ mod tests {
                 plan: PlanId(i64::MAX),
                 number: u32::MAX,
             },
+            Component::Decide {
+                plan: PlanId(i64::MAX),
+                number: u32::MAX,
+            },
             Component::Answer {
                 plan: PlanId(i64::MAX),
                 first: u32::MAX - 4,
@@ -139,6 +152,10 @@ mod tests {
             "pc1:accept:1:0",
             "pc1:accept:1:x",
             "pc1:accept:1:2:3",
+            "pc1:decide:1",
+            "pc1:decide:1:0",
+            "pc1:decide:x:1",
+            "pc1:decide:1:2:3",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

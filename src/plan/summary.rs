@@ -61,6 +61,39 @@ pub fn state_line(plan: &Plan, q: &PlanQuestion) -> String {
     }
 }
 
+/// The confirmation of a decision: `Q3 is now a decision (marked by ana): “…”`.
+pub fn decided_text(plan: &Plan, q: &PlanQuestion) -> String {
+    match plan
+        .decision(&q.id)
+        .and_then(|e| Some((e, e.decision.as_ref()?)))
+    {
+        Some((e, d)) => {
+            let mut text: String = e.text.chars().take(300).collect();
+            if text.len() < e.text.len() {
+                text.push('…');
+            }
+            format!(
+                "Q{} is now a decision (marked by {}): “{text}”",
+                q.number, d.by.name
+            )
+        }
+        None => format!("Q{} is not a decision now.", q.number),
+    }
+}
+
+/// After a change that replaced a decided answer: ` Q3 is no longer a decision …`; empty
+/// otherwise. Appended to the confirmation of an answer, skip or reopen.
+pub fn withdrawn_note(plan: &Plan, q: &PlanQuestion) -> String {
+    if plan.decision_withdrawn(&q.id) {
+        format!(
+            " Q{} is no longer a decision (the history keeps it); mark a new answer with /plan decide Q{}.",
+            q.number, q.number
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// Coverage per category, overall, and the critical questions still open.
 pub fn status(plan: &Plan) -> String {
     let cov = plan.coverage();

@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use windows::Windows;
 
+mod decide;
 mod memory;
 mod windows;
 
@@ -495,6 +496,7 @@ impl Service {
             at: act.at,
             source: Some(act.source),
             said_in: None,
+            decision: None,
         };
         let created = self.store.record_event(plan, &event).await?;
         Ok(Change {
@@ -536,6 +538,7 @@ impl Service {
             at: act.at,
             source: Some(act.source),
             said_in: Some(quote.message),
+            decision: None,
         };
         let created = self.store.record_event(plan, &event).await?;
         Ok(Change {

@@ -2,6 +2,7 @@
 //! applied at open. Discord ids become `i64` here and nowhere else.
 
 mod answers;
+mod decisions;
 mod detections;
 mod feedback;
 mod plan_messages;
@@ -12,6 +13,7 @@ mod watched;
 #[cfg(test)]
 mod tests;
 
+pub use decisions::Marked;
 pub use detections::{DetectionRecord, Outcome};
 pub use feedback::{FeedbackCounts, FeedbackKind};
 pub use plans::{NewPlan, PlanFilter, PlanSummary};

@@ -9,7 +9,7 @@ use crate::store::PlanFilter;
 use chrono::Utc;
 use serenity::all as sy;
 
-/// Plan a feature: start, answer, review and export a checklist.
+/// Plan a feature: start, answer, decide, review and export a checklist.
 #[poise::command(
     slash_command,
     guild_only,
@@ -20,6 +20,7 @@ use serenity::all as sy;
         "next",
         "answer",
         "accept",
+        "decide",
         "skip",
         "reopen",
         "export",
@@ -175,15 +176,37 @@ async fn answer(
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.answer(p.id, &question, &text, &act(ctx)).await?;
         let cov = c.plan.coverage();
-        Ok(format!(
-            "Recorded Q{}. {}% decided, {} critical open.",
+        let text = format!(
+            "Recorded Q{}. {}% decided, {} critical open.{}",
             c.question.number,
             cov.percent(),
-            cov.critical_open
-        ))
+            cov.critical_open,
+            crate::plan::summary::withdrawn_note(&c.plan, &c.question)
+        );
+        Ok((text, render::decide_buttons(&c.plan, &[c.question.number])))
     }
     .await;
-    finish(ctx, r).await
+    finish_with_buttons(ctx, r).await
+}
+
+/// A reply with buttons under it (one short message), or the error tiers of `finish`.
+async fn finish_with_buttons(
+    ctx: Context<'_>,
+    r: Result<(String, Vec<sy::CreateActionRow>), SvcError>,
+) -> Result<(), Error> {
+    match r {
+        Ok((text, rows)) => {
+            ctx.send(
+                poise::CreateReply::default()
+                    .content(render::fit(&text, render::MAX_CONTENT))
+                    .components(rows)
+                    .allowed_mentions(render::no_mentions()),
+            )
+            .await?;
+            Ok(())
+        }
+        Err(e) => finish(ctx, Err(e)).await,
+    }
 }
 
 /// Skip a question, with the reason.
@@ -199,7 +222,11 @@ async fn skip(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.skip(p.id, &question, &reason, &act(ctx)).await?;
-        Ok(format!("Skipped Q{}.", c.question.number))
+        Ok(format!(
+            "Skipped Q{}.{}",
+            c.question.number,
+            crate::plan::summary::withdrawn_note(&c.plan, &c.question)
+        ))
     }
     .await;
     finish(ctx, r).await
@@ -217,8 +244,31 @@ async fn accept(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.accept(p.id, &question, &act(ctx)).await?;
+        let text = render::quote_user_text(&crate::plan::summary::accepted_text(&c.question));
+        Ok((text, render::decide_buttons(&c.plan, &[c.question.number])))
+    }
+    .await;
+    finish_with_buttons(ctx, r).await
+}
+
+/// Mark a question's answer as the team's decision (with a text: record it as the answer).
+#[poise::command(slash_command, guild_only)]
+async fn decide(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+    #[description = "The decision, recorded as the answer (default: mark the current answer)"]
+    text: Option<String>,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let c = svc
+            .decide(p.id, &question, text.as_deref(), &act(ctx))
+            .await?;
         Ok(render::quote_user_text(
-            &crate::plan::summary::accepted_text(&c.question),
+            &crate::plan::summary::decided_text(&c.plan, &c.question),
         ))
     }
     .await;
@@ -237,7 +287,11 @@ async fn reopen(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.reopen(p.id, &question, &act(ctx)).await?;
-        Ok(format!("Reopened Q{}.", c.question.number))
+        Ok(format!(
+            "Reopened Q{}.{}",
+            c.question.number,
+            crate::plan::summary::withdrawn_note(&c.plan, &c.question)
+        ))
     }
     .await;
     finish(ctx, r).await
@@ -251,6 +305,8 @@ enum FormatChoice {
     Json,
     #[name = "csv"]
     Csv,
+    #[name = "adr (decision record, Markdown)"]
+    Adr,
 }
 
 /// The plan's summary as a file (Markdown pastes into a GitHub issue).
@@ -264,6 +320,7 @@ async fn export(
         FormatChoice::Markdown => Format::Markdown,
         FormatChoice::Json => Format::Json,
         FormatChoice::Csv => Format::Csv,
+        FormatChoice::Adr => Format::Adr,
     };
     let svc = &ctx.data().service;
     let r = async {
