@@ -27,6 +27,8 @@ pub enum ExportFormat {
     Md,
     Json,
     Csv,
+    /// An architecture decision record (MADR layout, Markdown) from the plan's decisions.
+    Adr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,7 +78,8 @@ pub enum Command {
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
     },
-    /// Export a plan as Markdown, JSON or CSV, or to a GitHub issue.
+    /// Export a plan as Markdown, JSON, CSV or an architecture decision record (adr), or to
+    /// a GitHub issue.
     Export {
         #[arg(long)]
         plan: i64,

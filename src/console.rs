@@ -35,9 +35,12 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan status | next | questions | list
   /plan answer Q TEXT         answer (or revise) question Q (Q3, 3 or its id)
   /plan accept Q              take question Q's suggested answer (what was said)
+  /plan decide Q [TEXT]       mark Q's answer as a decision (with TEXT: record TEXT
+                              as the answer, as a decision)
   /plan skip Q REASON         skip question Q with a reason
   /plan reopen Q              reopen question Q
-  /plan export [md|json|csv]  print the summary
+  /plan export [md|json|csv|adr]
+                              print the summary (adr: a decision record)
   /plan close [force]         close the plan (force: even with critical questions open)
   /nudge off ID               a note was not helpful: silence that nudge here
   /plan snooze [DAYS]         pause the plan's reminders (default 3 days; 0 resumes)
@@ -375,12 +378,23 @@ impl<W: Write> Session<'_, W> {
                     &change.question,
                 ))
             }
+            "decide" => {
+                let (q, text) = rest.split_once(' ').unwrap_or((rest, ""));
+                if q.is_empty() {
+                    return Err(Error::user("usage: /plan decide Q [TEXT]"));
+                }
+                let plan = self.plan_id()?;
+                let act = self.act();
+                let change = self.service.decide(plan, q, Some(text), &act).await?;
+                let text = summary::decided_text(&change.plan, &change.question);
+                self.say(text)
+            }
             "export" => {
                 let format = if rest.is_empty() {
                     Format::Markdown
                 } else {
                     Format::parse(rest).ok_or_else(|| {
-                        Error::user(format!("unknown format '{rest}'; use md, json or csv"))
+                        Error::user(format!("unknown format '{rest}'; use md, json, csv or adr"))
                     })?
                 };
                 let (_, content) = self.service.export(self.plan_id()?, format).await?;
@@ -438,7 +452,7 @@ impl<W: Write> Session<'_, W> {
                 self.say(summary::plan_list(&plans))
             }
             "" => Err(Error::user(
-                "usage: /plan start|status|next|questions|answer|skip|reopen|export|close|snooze|list",
+                "usage: /plan start|status|next|questions|answer|accept|decide|skip|reopen|export|close|snooze|list",
             )),
             other => Err(Error::user(format!(
                 "unknown /plan command '{other}'; /help lists commands"

@@ -242,6 +242,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ExportFormat::Md => Format::Markdown,
                 ExportFormat::Json => Format::Json,
                 ExportFormat::Csv => Format::Csv,
+                ExportFormat::Adr => Format::Adr,
             };
             let (_, content) = match service.export(PlanId(plan), format).await {
                 Ok(v) => v,

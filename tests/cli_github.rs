@@ -176,6 +176,7 @@ async fn a_second_export_updates_the_same_issue_instead_of_opening_another() {
         at: chrono::Utc::now(),
         source: None,
         said_in: None,
+        decision: None,
     };
     store.record_event(PlanId(1), &answer).await.unwrap();
     store.close().await;

@@ -853,6 +853,17 @@ fn hostile_plan() -> impl Strategy<Value = Plan> {
                         at: at(i as i64 + 1),
                         source: Some(MessageId(i as u64 + 1)),
                         said_in: (i % 2 == 0).then_some(MessageId(900)),
+                        // Some answers are decisions, marked under a hostile name.
+                        decision: (c.kind == EventKind::Answer && i % 3 == 0).then(|| {
+                            plan::Decision {
+                                by: Author {
+                                    id: UserId(9),
+                                    name: "@everyone <b>dee</b>".into(),
+                                },
+                                at: at(i as i64 + 1),
+                                source: None,
+                            }
+                        }),
                     })
                     .collect();
                 Plan {
@@ -972,7 +983,7 @@ proptest! {
         prop_assert!(headings[0].starts_with("# Plan: "));
         for h in &headings[1..] {
             prop_assert!(
-                ["## Coverage", "## Critical questions still open", "## Answered", "## Skipped", "## Open questions"].contains(h),
+                ["## Decisions", "## Coverage", "## Critical questions still open", "## Answered", "## Skipped", "## Open questions"].contains(h),
                 "unexpected heading {h:?}"
             );
         }
@@ -1001,6 +1012,28 @@ proptest! {
         prop_assert_eq!(html.matches("<h2>").count(), md.lines().filter(|l| l.starts_with("## ")).count());
         prop_assert_eq!(html.matches("type=\"checkbox\"").count(), p.questions.len());
         prop_assert_eq!(html.matches("<table>").count(), 1);
+    }
+
+    #[test]
+    fn the_adr_export_renders_only_its_own_structure_and_cannot_ping(p in hostile_plan()) {
+        let md = export::render(&p, Format::Adr);
+        prop_assert!(!md.chars().any(removed), "a control or bidi control survived");
+        let html = gfm::render(&md);
+        for name in gfm::tags(&html) {
+            prop_assert!(gfm::EXPORT_TAGS.contains(&name.as_str()) || name == "h3", "<{}> in {}", name, html);
+        }
+        prop_assert!(!html.contains("@everyone") && !html.contains("@here"));
+        for after in html.split("&lt;@").skip(1) {
+            prop_assert!(!after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '!' || c == '&'), "a mention in {}", html);
+        }
+        for href in html.split("href=\"").skip(1) {
+            prop_assert!(href.to_ascii_lowercase().starts_with("http"), "{}", href);
+        }
+        // The record's own headings only: hostile text adds none.
+        prop_assert_eq!(html.matches("<h1>").count(), 1);
+        prop_assert_eq!(html.matches("<h3>").count(), 1);
+        prop_assert_eq!(html.matches("<h2>").count(), md.lines().filter(|l| l.starts_with("## ")).count());
+        prop_assert_eq!(html.matches("<h2>").count(), if p.guild.0 == 0 { 4 } else { 5 });
     }
 
     #[test]

@@ -60,6 +60,8 @@ fuzz_target!(|input: Input| {
             },
             at: at(i64::from(c.minutes)),
             source: Some(MessageId(i as u64 + 1)),
+            said_in: None,
+            decision: None,
         })
         .collect();
     let p = Plan {

@@ -23,6 +23,8 @@ pub enum Component {
     CloseAnyway(PlanId),
     /// "Not helpful" on an anti-pattern note: silences that nudge for the server.
     NudgeOff(String),
+    /// "Mark Q{number} as decision" under a recorded answer: marks its current answer.
+    Decide { plan: PlanId, number: u32 },
 }
 
 const PREFIX: &str = "pc1";
@@ -38,6 +40,9 @@ impl Component {
             Component::NudgeOff(id) => format!("{PREFIX}:nudge-off:{id}"),
             Component::Accept { plan, number } => {
                 format!("{PREFIX}:accept:{}:{number}", plan.0)
+            }
+            Component::Decide { plan, number } => {
+                format!("{PREFIX}:decide:{}:{number}", plan.0)
             }
             Component::Answer { plan, first, last } => {
                 format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
@@ -80,6 +85,10 @@ impl Component {
                 plan: PlanId(n),
                 number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
             },
+            "decide" => Component::Decide {
+                plan: PlanId(n),
+                number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
+            },
             "answer" => {
                 let (first, last) = range(&mut parts)?;
                 Component::Answer {
@@ -116,6 +125,10 @@ mod tests {
             Component::CloseAnyway(PlanId(i64::MAX)),
             Component::NudgeOff("n".repeat(crate::detect::nudge::MAX_ID_LEN)),
             Component::Accept {
+                plan: PlanId(i64::MAX),
+                number: u32::MAX,
+            },
+            Component::Decide {
                 plan: PlanId(i64::MAX),
                 number: u32::MAX,
             },
@@ -156,6 +169,10 @@ mod tests {
             "pc1:nudge-off:",
             "pc1:nudge-off:Bad-Id",
             "pc1:nudge-off:a:b",
+            "pc1:decide:1",
+            "pc1:decide:1:0",
+            "pc1:decide:x:1",
+            "pc1:decide:1:2:3",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

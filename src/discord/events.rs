@@ -286,6 +286,7 @@ async fn on_component(
         Component::Accept { plan, number } => accept(ctx, data, c, at, plan, number, &act).await,
         Component::CloseAnyway(plan) => close_anyway(ctx, data, c, at, plan).await,
         Component::NudgeOff(id) => super::nudges::not_helpful(ctx, data, c, at, &id, &act).await,
+        Component::Decide { plan, number } => decide(ctx, data, c, at, plan, number, &act).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -369,9 +370,48 @@ async fn accept(
         edit_clicked(ctx, c, text, buttons).await;
     }
     let text = crate::plan::summary::accepted_text(&change.plan, &change.question);
-    ephemeral(ctx, c, &render::quote_user_text(&text))
-        .await
-        .map_err(transport)
+    c.create_followup(
+        &ctx.http,
+        sy::CreateInteractionResponseFollowup::new()
+            .content(render::fit(&render::quote_user_text(&text), 2000))
+            .components(render::decide_buttons(&change.plan, &[number]))
+            .ephemeral(true)
+            .allowed_mentions(render::no_mentions()),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| transport(e.into()))
+}
+
+/// *Mark Q3 as decision*: marks the question's current answer, and tells the channel
+/// (a decision is the team's). A replay, or a second click, marks nothing again.
+async fn decide(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    plan: PlanId,
+    number: u32,
+    act: &Act,
+) -> Result<(), SvcError> {
+    data.service.plan_at(plan, at).await?;
+    let change = data
+        .service
+        .decide(plan, &number.to_string(), None, act)
+        .await?;
+    if !change.created {
+        return Ok(());
+    }
+    let text = crate::plan::summary::decided_text(&change.plan, &change.question);
+    c.create_followup(
+        &ctx.http,
+        sy::CreateInteractionResponseFollowup::new()
+            .content(render::fit(&render::quote_user_text(&text), 2000))
+            .allowed_mentions(render::no_mentions()),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| transport(e.into()))
 }
 
 /// *Close anyway*: closes the plan with its critical questions open; the refusal message
@@ -558,17 +598,18 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
         ),
     )
     .await?;
-    let text = match data.service.plan_at(plan, at).await {
+    let (text, buttons) = match data.service.plan_at(plan, at).await {
         Ok(_) => record_modal(data, m, plan).await?,
         Err(e) => {
             if matches!(e, SvcError::Refused(_)) {
                 log_refusal("form", m.id, &m.user, &m.data.custom_id, at);
             }
-            e.to_string()
+            (e.to_string(), Vec::new())
         }
     };
     let confirm = sy::EditInteractionResponse::new()
         .content(render::fit(&text, 2000))
+        .components(buttons.clone())
         .allowed_mentions(render::no_mentions());
     if let Err(e) = m.edit_response(&ctx.http, confirm).await {
         // The answers are stored; tell the person another way.
@@ -577,6 +618,7 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
             &ctx.http,
             sy::CreateInteractionResponseFollowup::new()
                 .content(render::fit(&text, 2000))
+                .components(buttons)
                 .ephemeral(true)
                 .allowed_mentions(render::no_mentions()),
         )
@@ -585,18 +627,21 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
     Ok(())
 }
 
-/// Records a form's non-empty fields; returns the confirmation text.
+/// Records a form's non-empty fields; returns the confirmation text, with *Mark as
+/// decision* buttons for the answers recorded.
 async fn record_modal(
     data: &Data,
     m: &sy::ModalInteraction,
     plan: PlanId,
-) -> Result<String, Error> {
+) -> Result<(String, Vec<sy::CreateActionRow>), Error> {
     let act = Act {
         author: author(&m.user),
         at: Utc::now(),
         source: crate::ids::MessageId(m.id.get()),
     };
     let mut recorded = Vec::new();
+    let mut numbers = Vec::new();
+    let mut latest = None;
     let mut problems = Vec::new();
     for row in &m.data.components {
         for comp in &row.components {
@@ -608,7 +653,11 @@ async fn record_modal(
             };
             let key = input.custom_id.trim_start_matches('q');
             match data.service.answer(plan, key, value, &act).await {
-                Ok(change) => recorded.push(format!("Q{}", change.question.number)),
+                Ok(change) => {
+                    recorded.push(format!("Q{}", change.question.number));
+                    numbers.push(change.question.number);
+                    latest = Some(change.plan);
+                }
                 Err(SvcError::User(msg) | SvcError::Refused(msg)) => {
                     problems.push(format!("Q{key}: {msg}"))
                 }
@@ -624,5 +673,8 @@ async fn record_modal(
     for p in problems {
         text.push_str(&format!("\n{p}"));
     }
-    Ok(text)
+    let buttons = latest
+        .map(|p| render::decide_buttons(&p, &numbers))
+        .unwrap_or_default();
+    Ok((text, buttons))
 }

@@ -305,6 +305,34 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
     rows
 }
 
+/// *Mark Q3 as decision* under a recorded answer: one button per question of `numbers`
+/// answered now and not yet a decision, at most [`PAGE`] (one row; none when none fits).
+pub fn decide_buttons(plan: &Plan, numbers: &[u32]) -> Vec<CreateActionRow> {
+    let buttons: Vec<CreateButton> = plan
+        .questions
+        .iter()
+        .filter(|q| numbers.contains(&q.number))
+        .filter(|q| plan.check_decide(q).is_ok())
+        .take(PAGE)
+        .map(|q| {
+            CreateButton::new(
+                Component::Decide {
+                    plan: plan.id,
+                    number: q.number,
+                }
+                .encode(),
+            )
+            .label(format!("Mark Q{} as decision", q.number))
+            .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    if buttons.is_empty() {
+        Vec::new()
+    } else {
+        vec![CreateActionRow::Buttons(buttons)]
+    }
+}
+
 /// A close refused: what is open, and how to close anyway.
 pub fn not_ready_text(plan: &Plan) -> String {
     fit(
@@ -415,6 +443,7 @@ mod tests {
                 at: chrono::Utc::now(),
                 source: None,
                 said_in: None,
+                decision: None,
             });
         }
         let pages = pages(&plan);

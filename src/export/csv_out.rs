@@ -3,7 +3,7 @@
 use super::escape::csv_cell;
 use crate::plan::{Plan, QuestionState};
 
-pub const HEADER: [&str; 16] = [
+pub const HEADER: [&str; 17] = [
     "plan_id",
     "number",
     "question_id",
@@ -20,6 +20,8 @@ pub const HEADER: [&str; 16] = [
     "asked_by",
     "suggested_answer",
     "suggested_by",
+    // Added after the others so their positions stay as they were.
+    "decision",
 ];
 
 pub fn render(plan: &Plan) -> String {
@@ -63,6 +65,7 @@ pub fn render(plan: &Plan) -> String {
             csv_cell(q.asked.as_ref().map_or("", |a| a.author.name.as_str())),
             csv_cell(q.suggested.as_ref().map_or("", |s| s.text.as_str())),
             csv_cell(q.suggested.as_ref().map_or("", |s| s.author.name.as_str())),
+            plan.decision(&q.id).is_some().to_string(),
         ])
         .expect("writing to memory cannot fail");
     }

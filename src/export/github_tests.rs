@@ -26,6 +26,7 @@ fn event(q: &str, kind: EventKind, text: &str, s: i64) -> AnswerEvent {
         at: at(s),
         source: None,
         said_in: None,
+        decision: None,
     }
 }
 

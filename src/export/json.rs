@@ -15,6 +15,23 @@ fn event(e: &AnswerEvent) -> Value {
         "author": { "id": e.author.id.to_string(), "name": e.author.name },
         "at": e.at.to_rfc3339(),
         "said_in_message_id": said_in(e.said_in),
+        "decision": e.decision.is_some(),
+    })
+}
+
+/// A decided question: the question, the answer, who answered and who marked it when.
+fn decision(q: &crate::plan::PlanQuestion, e: &AnswerEvent) -> Value {
+    let d = e.decision.as_ref();
+    json!({
+        "number": q.number,
+        "id": q.id,
+        "question": q.text,
+        "text": e.text,
+        "author": { "id": e.author.id.to_string(), "name": e.author.name },
+        "at": e.at.to_rfc3339(),
+        "decided_by": d.map(|d| json!({ "id": d.by.id.to_string(), "name": d.by.name })),
+        "decided_at": d.map(|d| d.at.to_rfc3339()),
+        "said_in_message_id": said_in(e.said_in),
     })
 }
 
@@ -63,6 +80,7 @@ pub fn render(plan: &Plan) -> String {
                 "critical": q.critical,
                 "hint": q.hint,
                 "state": state,
+                "decision": plan.decision(&q.id).is_some(),
                 "answer": answer,
                 "skip_reason": skip,
                 "suggested": q.suggested.as_ref().map(|s| quote(plan, s)),
@@ -106,6 +124,7 @@ pub fn render(plan: &Plan) -> String {
                 "percent": c.percent(),
             })).collect::<Vec<_>>(),
         },
+        "decisions": plan.decisions().into_iter().map(|(q, e)| decision(q, e)).collect::<Vec<_>>(),
         "questions": questions,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("a json! value always serialises");

@@ -35,6 +35,8 @@ pub fn render(plan: &Plan) -> String {
     let _ = writeln!(o, "**Participants:** {}", participants(plan).join(", "));
     o.push('\n');
 
+    decisions(&mut o, plan);
+
     let _ = writeln!(o, "## Coverage\n");
     let _ = writeln!(o, "| Category | Answered | Skipped | Open | Coverage |");
     let _ = writeln!(o, "|---|---:|---:|---:|---:|");
@@ -76,6 +78,16 @@ pub fn render(plan: &Plan) -> String {
     if !answered.is_empty() {
         let _ = writeln!(o, "## Answered\n");
         for q in answered {
+            if plan.decision(&q.id).is_some() {
+                let _ = writeln!(
+                    o,
+                    "- [x] **Q{}** {} _({})_ — decided, see *Decisions*",
+                    q.number,
+                    esc(&q.text),
+                    q.category.label()
+                );
+                continue;
+            }
             if let QuestionState::Answered { latest, revisions } = plan.state(&q.id) {
                 let _ = writeln!(
                     o,
@@ -144,6 +156,55 @@ pub fn render(plan: &Plan) -> String {
         "<sub>Exported by plancheck. Questions are a snapshot taken when the plan started.</sub>"
     );
     o
+}
+
+/// `## Decisions`, before everything else: each decided question with its answer quoted,
+/// who answered, who marked it and when. Nothing when no answer is marked.
+fn decisions(o: &mut String, plan: &Plan) {
+    let decided = plan.decisions();
+    if decided.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## Decisions\n");
+    for (q, answer) in decided {
+        let mark = if q.critical { " ⚠️" } else { "" };
+        let _ = writeln!(
+            o,
+            "- **Q{}**{mark} {} _({})_",
+            q.number,
+            esc(&q.text),
+            q.category.label()
+        );
+        let _ = writeln!(o, "{}", markdown_block(&answer.text, "  "));
+        let said = answer
+            .said_in
+            .map(|m| format!(" · said in the discussion{}", link(plan, m)))
+            .unwrap_or_default();
+        let marked = answer
+            .decision
+            .as_ref()
+            .map(|d| {
+                format!(
+                    " · decision marked by {} {}",
+                    esc(&d.by.name),
+                    d.at.format("%Y-%m-%d %H:%M UTC")
+                )
+            })
+            .unwrap_or_default();
+        let revised = match plan.state(&q.id) {
+            QuestionState::Answered { revisions, .. } if revisions > 1 => {
+                format!(" · {revisions} revisions")
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "  <sub>{} · {}{revised}{said}{marked}</sub>",
+            esc(&answer.author.name),
+            answer.at.format("%Y-%m-%d %H:%M UTC")
+        );
+    }
+    o.push('\n');
 }
 
 fn open_item(o: &mut String, plan: &Plan, q: &PlanQuestion) {

@@ -1,6 +1,8 @@
-//! Plan summaries: Markdown (a GitHub task list), JSON (versioned schema) and CSV.
+//! Plan summaries: Markdown (a GitHub task list), JSON (versioned schema), CSV, and an
+//! architecture decision record (MADR layout).
 //! Pure functions from a [`Plan`] to text; user text is escaped for each format.
 
+mod adr;
 mod csv_out;
 pub use csv_out::HEADER as CSV_HEADER;
 mod escape;
@@ -18,6 +20,8 @@ pub enum Format {
     Markdown,
     Json,
     Csv,
+    /// An architecture decision record in the MADR layout (Markdown).
+    Adr,
 }
 
 impl Format {
@@ -26,6 +30,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
+            "adr" => Some(Format::Adr),
             _ => None,
         }
     }
@@ -35,6 +40,7 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Adr => "md",
         }
     }
 }
@@ -45,10 +51,12 @@ pub fn render(plan: &Plan, format: Format) -> String {
         Format::Markdown => markdown::render(plan),
         Format::Json => json::render(plan),
         Format::Csv => csv_out::render(plan),
+        Format::Adr => adr::render(plan),
     }
 }
 
-/// A file name for a plan's export: `plan-12-refunds-for-orders.md`.
+/// A file name for a plan's export: `plan-12-refunds-for-orders.md` (an ADR:
+/// `adr-12-refunds-for-orders.md`).
 pub fn file_name(plan: &Plan, format: Format) -> String {
     let mut slug = String::new();
     for c in plan.title.chars() {
@@ -62,10 +70,11 @@ pub fn file_name(plan: &Plan, format: Format) -> String {
         }
     }
     let slug = slug.trim_end_matches('-');
+    let kind = if format == Format::Adr { "adr" } else { "plan" };
     if slug.is_empty() {
-        format!("plan-{}.{}", plan.id, format.extension())
+        format!("{kind}-{}.{}", plan.id, format.extension())
     } else {
-        format!("plan-{}-{}.{}", plan.id, slug, format.extension())
+        format!("{kind}-{}-{}.{}", plan.id, slug, format.extension())
     }
 }
 

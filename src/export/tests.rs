@@ -2,7 +2,7 @@ use super::*;
 use crate::ids::MessageId;
 use crate::ids::{ChannelId, GuildId, PlanId, UserId};
 use crate::packs::PackSet;
-use crate::plan::{AnswerEvent, Author, EventKind, Plan, Quote, Status, said, snapshot};
+use crate::plan::{AnswerEvent, Author, Decision, EventKind, Plan, Quote, Status, said, snapshot};
 use chrono::DateTime;
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ fn at(s: i64) -> chrono::DateTime<chrono::Utc> {
     DateTime::from_timestamp(1_764_000_000 + s, 0).unwrap()
 }
 
-fn plan() -> Plan {
+pub(super) fn plan() -> Plan {
     let packs = PackSet::shipped().unwrap();
     let mut questions = snapshot(&packs, &["payments".into()]).unwrap();
     // What the discussion said: a suggested answer nobody accepted yet (hostile text, as
@@ -63,6 +63,7 @@ fn plan() -> Plan {
         at: at(s),
         source: None,
         said_in: None,
+        decision: None,
     };
     Plan {
         id: PlanId(7),
@@ -85,13 +86,21 @@ fn plan() -> Plan {
                 &ana,
                 60,
             ),
-            ev(
-                "payments.idempotency",
-                EventKind::Answer,
-                "Idempotency-Key header, kept 24 h\n- stored with the response",
-                &ana,
-                120,
-            ),
+            // The revision is the decision (marked by someone who did not write it).
+            AnswerEvent {
+                decision: Some(Decision {
+                    by: raj.clone(),
+                    at: at(130),
+                    source: None,
+                }),
+                ..ev(
+                    "payments.idempotency",
+                    EventKind::Answer,
+                    "Idempotency-Key header, kept 24 h\n- stored with the response",
+                    &ana,
+                    120,
+                )
+            },
             ev("payments.states", EventKind::Answer, HOSTILE, &evil, 180),
             ev(
                 "payments.reconciliation",
@@ -103,6 +112,11 @@ fn plan() -> Plan {
             // An accepted suggestion: the answer of the person who said it, with where.
             AnswerEvent {
                 said_in: Some(MessageId(902)),
+                decision: Some(Decision {
+                    by: evil.clone(),
+                    at: at(230),
+                    source: None,
+                }),
                 ..ev(
                     "payments.disputes",
                     EventKind::Answer,
@@ -122,7 +136,7 @@ fn plan() -> Plan {
     }
 }
 
-fn golden(name: &str, actual: &str) {
+pub(super) fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(name);
@@ -328,3 +342,61 @@ fn file_names_are_slugs() {
     p.title = "!!!".into();
     assert_eq!(file_name(&p, Format::Csv), "plan-7.csv");
 }
+
+#[test]
+fn decisions_come_first_in_every_export() {
+    let p = plan();
+    let md = render(&p, Format::Markdown);
+    let decisions = md.find("## Decisions").expect("a Decisions section");
+    assert!(decisions < md.find("## Coverage").unwrap());
+    assert!(md.contains("decision marked by raj"), "{md}");
+    // The decided answer is quoted once, under Decisions; Answered points there.
+    assert_eq!(md.matches("Idempotency-Key header, kept 24 h").count(), 1);
+    assert!(md.contains("— decided, see *Decisions*"));
+    let v: serde_json::Value = serde_json::from_str(&render(&p, Format::Json)).unwrap();
+    let ids: Vec<&str> = v["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["payments.idempotency", "payments.disputes"]);
+    assert_eq!(v["decisions"][0]["decided_by"]["name"], "raj");
+    let q = |id: &str| {
+        v["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(q("payments.idempotency")["decision"], true);
+    assert_eq!(q("payments.states")["decision"], false, "a plain answer");
+    let history = q("payments.idempotency")["history"].clone();
+    assert_eq!(history[0]["decision"], false);
+    assert_eq!(history[1]["decision"], true);
+    let csv = render(&p, Format::Csv);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(r.headers().unwrap().iter().next_back(), Some("decision"));
+    let decided: Vec<String> = r
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[16] == "true")
+        .map(|r| r[2].to_string())
+        .collect();
+    assert_eq!(decided, vec!["payments.idempotency", "payments.disputes"]);
+}
+
+#[test]
+fn a_plan_without_decisions_has_no_decisions_section() {
+    let mut p = plan();
+    p.events.iter_mut().for_each(|e| e.decision = None);
+    let md = render(&p, Format::Markdown);
+    assert!(!md.contains("## Decisions"));
+    let v: serde_json::Value = serde_json::from_str(&render(&p, Format::Json)).unwrap();
+    assert_eq!(v["decisions"], serde_json::json!([]));
+}
+
+#[path = "adr_tests.rs"]
+mod adr_tests;

@@ -3,6 +3,7 @@
 
 pub mod compose;
 mod coverage;
+mod decision;
 pub mod remind;
 pub mod reply;
 pub mod said;
@@ -10,6 +11,7 @@ pub mod select;
 pub mod summary;
 
 pub use coverage::{CategoryCoverage, Coverage};
+pub use decision::Decision;
 
 use crate::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::{Category, PackSet};
@@ -142,6 +144,9 @@ pub struct AnswerEvent {
     /// For an accepted suggestion: the discussion message the answer was said in.
     #[serde(default)]
     pub said_in: Option<MessageId>,
+    /// For an answer: marked as the team's decision, by whom and when (see [`Decision`]).
+    #[serde(default)]
+    pub decision: Option<Decision>,
 }
 
 /// What a question looks like now.
@@ -208,6 +213,12 @@ pub enum PlanError {
     NoSuggestion(u32),
     #[error("Q{0} is already decided; reopen it first to take the suggestion instead")]
     AlreadyDecided(u32),
+    #[error(
+        "Q{0} has no answer to mark as a decision; give the decision with it: /plan decide Q{0} TEXT"
+    )]
+    NothingToDecide(u32),
+    #[error("Q{0}'s answer is already a decision")]
+    AlreadyADecision(u32),
 }
 
 /// Takes the questions of `pack_ids` as a plan snapshot, grouped by category in

@@ -108,7 +108,12 @@ pub fn question_line(q: &PlanQuestion) -> String {
 /// The confirmation of a recorded or skipped answer with where the plan stands:
 /// `Recorded Q3. 40% decided, 2 critical open.`
 pub fn recorded_text(verb: &str, plan: &Plan, q: &PlanQuestion) -> String {
-    format!("{verb} Q{}. {}", q.number, progress_text(plan))
+    format!(
+        "{verb} Q{}. {}{}",
+        q.number,
+        progress_text(plan),
+        withdrawn_note(plan, q)
+    )
 }
 
 /// `40% decided, 2 critical open.`
@@ -174,6 +179,39 @@ pub fn state_line(plan: &Plan, q: &PlanQuestion) -> String {
         QuestionState::Skipped { latest } => {
             format!("skipped by {}: {}", latest.author.name, latest.text)
         }
+    }
+}
+
+/// The confirmation of a decision: `Q3 is now a decision (marked by ana): “…”`.
+pub fn decided_text(plan: &Plan, q: &PlanQuestion) -> String {
+    match plan
+        .decision(&q.id)
+        .and_then(|e| Some((e, e.decision.as_ref()?)))
+    {
+        Some((e, d)) => {
+            let mut text: String = e.text.chars().take(300).collect();
+            if text.len() < e.text.len() {
+                text.push('…');
+            }
+            format!(
+                "Q{} is now a decision (marked by {}): “{text}”",
+                q.number, d.by.name
+            )
+        }
+        None => format!("Q{} is not a decision now.", q.number),
+    }
+}
+
+/// After a change that replaced a decided answer: ` Q3 is no longer a decision …`; empty
+/// otherwise. Appended to the confirmation of an answer, skip or reopen.
+pub fn withdrawn_note(plan: &Plan, q: &PlanQuestion) -> String {
+    if plan.decision_withdrawn(&q.id) {
+        format!(
+            " Q{} is no longer a decision (the history keeps it); mark a new answer with /plan decide Q{}.",
+            q.number, q.number
+        )
+    } else {
+        String::new()
     }
 }
 

@@ -35,6 +35,7 @@ fn event(q: &str, kind: EventKind, text: &str, user: u64) -> AnswerEvent {
         at: DateTime::from_timestamp(1_700_000_100, 0).unwrap(),
         source: None,
         said_in: None,
+        decision: None,
     }
 }
 

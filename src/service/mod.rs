@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use windows::Windows;
 
+mod decide;
 mod github;
 mod memory;
 mod nudges;
@@ -533,6 +534,7 @@ impl Service {
             at: act.at,
             source: Some(act.source),
             said_in: None,
+            decision: None,
         };
         let created = self.store.record_event(plan, &event).await?;
         let plan = self.plan(plan).await?;
@@ -578,6 +580,7 @@ impl Service {
             at: act.at,
             source: Some(act.source),
             said_in: Some(quote.message),
+            decision: None,
         };
         let created = self.store.record_event(plan, &event).await?;
         let plan = self.plan(plan).await?;

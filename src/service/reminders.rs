@@ -95,7 +95,7 @@ impl Service {
         }
     }
 
-    async fn decide(&self, plan: &Plan, now: DateTime<Utc>) -> Result<(Due, Quiet)> {
+    async fn reminder_due(&self, plan: &Plan, now: DateTime<Utc>) -> Result<(Due, Quiet)> {
         let state = self.store.reminder_state(plan.id).await?;
         let q = Quiet::of(plan, state.reminded_for, state.snoozed_until);
         let settings = self.settings(plan.guild).await?;
@@ -117,7 +117,7 @@ impl Service {
             return Ok(()); // the console's plans are never reminded
         }
         let now = Utc::now();
-        let at = match self.decide(plan, now).await?.0 {
+        let at = match self.reminder_due(plan, now).await?.0 {
             Due::Never => None,
             Due::Now { .. } => Some(now),
             Due::At(t) => Some(t),
@@ -155,7 +155,7 @@ impl Service {
             let Some(plan) = self.store.plan(id).await? else {
                 continue;
             };
-            let (due, q) = self.decide(&plan, now).await?;
+            let (due, q) = self.reminder_due(&plan, now).await?;
             let opening = plan.created_at + THREAD_GRACE;
             match due {
                 Due::Now { .. } if plan.thread.is_none() && now < opening => {

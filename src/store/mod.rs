@@ -2,6 +2,7 @@
 //! applied at open. Discord ids become `i64` here and nowhere else.
 
 mod answers;
+mod decisions;
 mod detections;
 mod feedback;
 mod github;
@@ -15,6 +16,7 @@ mod watched;
 #[cfg(test)]
 mod tests;
 
+pub use decisions::Marked;
 pub use detections::{DetectionRecord, Outcome};
 pub use feedback::{FeedbackCounts, FeedbackKind};
 pub use github::GithubIssue;

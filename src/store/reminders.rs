@@ -295,6 +295,7 @@ mod tests {
             at: period + Duration::hours(1),
             source: Some(MessageId(7)),
             said_in: None,
+            decision: None,
         };
         store.record_event(id, &event).await.unwrap();
         assert!(!store.claim_reminder(id, period, None).await.unwrap());

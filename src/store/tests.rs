@@ -6,7 +6,7 @@ use crate::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
 use crate::packs::PackSet;
 use crate::plan::{AnswerEvent, Author, EventKind, QuestionState, Status, snapshot};
 
-fn new_plan(source: u64) -> NewPlan {
+pub(super) fn new_plan(source: u64) -> NewPlan {
     let packs = PackSet::shipped().unwrap();
     NewPlan {
         guild: GuildId(1),
@@ -27,7 +27,7 @@ fn new_plan(source: u64) -> NewPlan {
     }
 }
 
-fn answer(q: &str, text: &str, source: u64) -> AnswerEvent {
+pub(super) fn answer(q: &str, text: &str, source: u64) -> AnswerEvent {
     AnswerEvent {
         question_id: q.into(),
         kind: EventKind::Answer,
@@ -39,6 +39,7 @@ fn answer(q: &str, text: &str, source: u64) -> AnswerEvent {
         at: Utc::now(),
         source: Some(MessageId(source)),
         said_in: None,
+        decision: None,
     }
 }
 

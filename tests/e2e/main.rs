@@ -16,6 +16,7 @@ mod reminder_support;
 
 mod admin;
 mod checklists;
+mod decisions;
 mod github;
 mod hardening;
 mod lifecycle;

@@ -9,7 +9,7 @@ use crate::store::PlanFilter;
 use chrono::Utc;
 use serenity::all as sy;
 
-/// Plan a feature: start, answer, review and export a checklist.
+/// Plan a feature: start, answer, decide, review and export a checklist.
 #[poise::command(
     slash_command,
     guild_only,
@@ -20,6 +20,7 @@ use serenity::all as sy;
         "next",
         "answer",
         "accept",
+        "decide",
         "skip",
         "reopen",
         "export",
@@ -172,14 +173,31 @@ async fn answer(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.answer(p.id, &question, &text, &act(ctx)).await?;
-        Ok(crate::plan::summary::recorded_text(
-            "Recorded",
-            &c.plan,
-            &c.question,
-        ))
+        let text = crate::plan::summary::recorded_text("Recorded", &c.plan, &c.question);
+        Ok((text, render::decide_buttons(&c.plan, &[c.question.number])))
     }
     .await;
-    finish(ctx, r).await
+    finish_with_buttons(ctx, r).await
+}
+
+/// A reply with buttons under it (one short message), or the error tiers of `finish`.
+async fn finish_with_buttons(
+    ctx: Context<'_>,
+    r: Result<(String, Vec<sy::CreateActionRow>), SvcError>,
+) -> Result<(), Error> {
+    match r {
+        Ok((text, rows)) => {
+            ctx.send(
+                poise::CreateReply::default()
+                    .content(render::fit(&text, render::MAX_CONTENT))
+                    .components(rows)
+                    .allowed_mentions(render::no_mentions()),
+            )
+            .await?;
+            Ok(())
+        }
+        Err(e) => finish(ctx, Err(e)).await,
+    }
 }
 
 /// Skip a question, with the reason.
@@ -217,8 +235,32 @@ async fn accept(
     let r = async {
         let p = svc.plan_in(channel(ctx.channel_id())).await?;
         let c = svc.accept(p.id, &question, &act(ctx)).await?;
+        let text =
+            render::quote_user_text(&crate::plan::summary::accepted_text(&c.plan, &c.question));
+        Ok((text, render::decide_buttons(&c.plan, &[c.question.number])))
+    }
+    .await;
+    finish_with_buttons(ctx, r).await
+}
+
+/// Mark a question's answer as the team's decision (with a text: record it as the answer).
+#[poise::command(slash_command, guild_only)]
+async fn decide(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+    #[description = "The decision, recorded as the answer (default: mark the current answer)"]
+    text: Option<String>,
+) -> Result<(), Error> {
+    let svc = &ctx.data().service;
+    let r = async {
+        let p = svc.plan_in(channel(ctx.channel_id())).await?;
+        let c = svc
+            .decide(p.id, &question, text.as_deref(), &act(ctx))
+            .await?;
         Ok(render::quote_user_text(
-            &crate::plan::summary::accepted_text(&c.plan, &c.question),
+            &crate::plan::summary::decided_text(&c.plan, &c.question),
         ))
     }
     .await;
@@ -258,6 +300,8 @@ enum FormatChoice {
     /// An issue in the server's repository (`/plancheck settings github_repo:`).
     #[name = "github"]
     Github,
+    #[name = "adr (decision record, Markdown)"]
+    Adr,
 }
 
 /// The plan's summary as a file, or as an issue in the server's GitHub repository.
@@ -273,6 +317,7 @@ async fn export(
         FormatChoice::Json => Format::Json,
         FormatChoice::Csv => Format::Csv,
         FormatChoice::Github => return super::github::export(ctx).await,
+        FormatChoice::Adr => Format::Adr,
     };
     let svc = &ctx.data().service;
     let r = async {

@@ -285,6 +285,7 @@ fn answered(plan: &mut Plan, at: DateTime<Utc>) {
         at,
         source: None,
         said_in: None,
+        decision: None,
     });
 }
 

@@ -1,0 +1,166 @@
+//! Use-case: marking an answer as the team's decision.
+
+use super::{Act, Change, Service};
+use crate::error::{Error, Result};
+use crate::ids::PlanId;
+use crate::plan::{self, AnswerEvent, Decision, EventKind};
+use crate::store::Marked;
+
+impl Service {
+    /// `/plan decide Q3 [text]`: with a text, records it as question `key`'s answer and
+    /// marks it a decision; without, marks the current answer. A replay of the same act
+    /// changes nothing (`created` is false).
+    pub async fn decide(
+        &self,
+        plan: PlanId,
+        key: &str,
+        text: Option<&str>,
+        act: &Act,
+    ) -> Result<Change> {
+        let p = self.plan(plan).await?;
+        let question = p
+            .find_question(key)
+            .cloned()
+            .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()))?;
+        let mark = Decision {
+            by: act.author.clone(),
+            at: act.at,
+            source: Some(act.source),
+        };
+        // A replay of a mark already recorded: say nothing new, whatever happened since.
+        if p.history(&question.id)
+            .any(|e| e.decision.as_ref().and_then(|d| d.source) == Some(act.source))
+        {
+            return Ok(Change {
+                plan: p,
+                question,
+                created: false,
+            });
+        }
+        let created = match text.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => {
+                let text = plan::parse_answer(text)?;
+                p.check_change(&question, EventKind::Answer)?;
+                let event = AnswerEvent {
+                    question_id: question.id.clone(),
+                    kind: EventKind::Answer,
+                    text,
+                    author: act.author.clone(),
+                    at: act.at,
+                    source: Some(act.source),
+                    said_in: None,
+                    decision: Some(mark),
+                };
+                self.store.record_event(plan, &event).await?
+            }
+            None => {
+                p.check_decide(&question)?;
+                match self.store.mark_decision(plan, &question.id, &mark).await? {
+                    Marked::Marked => true,
+                    Marked::Unchanged => false,
+                    Marked::NoAnswer => {
+                        return Err(Error::user(format!(
+                            "Q{} changed just now and has no answer to mark; look at it and try again",
+                            question.number
+                        )));
+                    }
+                }
+            }
+        };
+        Ok(Change {
+            plan: self.plan(plan).await?,
+            question,
+            created,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{self, CompiledCues};
+    use crate::ids::{ChannelId, GuildId, MessageId, UserId};
+    use crate::packs::PackSet;
+    use crate::plan::Author;
+    use crate::service::{Act, Service};
+    use crate::store::testing::fresh;
+    use chrono::Utc;
+    use std::sync::Arc;
+
+    fn act(source: u64) -> Act {
+        Act {
+            author: Author {
+                id: UserId(5),
+                name: "ana".into(),
+            },
+            at: Utc::now(),
+            source: MessageId(source),
+        }
+    }
+
+    async fn plan() -> (Service, crate::ids::PlanId, tempfile::TempDir) {
+        let (store, dir) = fresh().await;
+        let packs = Arc::new(PackSet::shipped().unwrap());
+        let cues = Arc::new(CompiledCues::shipped().unwrap());
+        let s = Service::new(store, packs, cues, detect::Settings::default());
+        let (p, _) = s
+            .start_plan(
+                GuildId(1),
+                ChannelId(10),
+                "Bulk export",
+                Some(vec!["api".into()]),
+                None,
+                &act(1),
+            )
+            .await
+            .unwrap();
+        (s, p.id, dir)
+    }
+
+    #[tokio::test]
+    async fn deciding_with_a_text_records_it_as_a_decided_answer_once() {
+        let (s, plan, _d) = plan().await;
+        let c = s
+            .decide(plan, "Q1", Some("  cursor pagination  "), &act(2))
+            .await
+            .unwrap();
+        assert!(c.created);
+        let id = c.question.id.clone();
+        assert_eq!(
+            c.plan.decision(&id).map(|e| e.text.as_str()),
+            Some("cursor pagination")
+        );
+        let replay = s
+            .decide(plan, "Q1", Some("cursor pagination"), &act(2))
+            .await
+            .unwrap();
+        assert!(!replay.created);
+        assert_eq!(replay.plan.events.len(), 1);
+        let e = s.decide(plan, "Q1", Some(" "), &act(3)).await.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Q1's answer is already a decision",
+            "blank means no text"
+        );
+    }
+
+    #[tokio::test]
+    async fn deciding_without_a_text_marks_the_current_answer_and_needs_one() {
+        let (s, plan, _d) = plan().await;
+        let e = s.decide(plan, "Q2", None, &act(2)).await.unwrap_err();
+        assert!(e.to_string().starts_with("Q2 has no answer to mark"), "{e}");
+        s.answer(plan, "Q2", "offset, capped", &act(3))
+            .await
+            .unwrap();
+        let c = s.decide(plan, "Q2", None, &act(4)).await.unwrap();
+        assert!(c.created);
+        assert_eq!(c.plan.events.len(), 1, "marking adds no answer");
+        assert!(c.plan.decision(&c.question.id).is_some());
+        // The same act replayed after the question changed still changes nothing.
+        s.reopen(plan, "Q2", &act(5)).await.unwrap();
+        let replay = s.decide(plan, "Q2", None, &act(4)).await.unwrap();
+        assert!(!replay.created);
+        let after = s.plan(plan).await.unwrap();
+        assert!(after.decisions().is_empty(), "the reopen withdrew it");
+        assert!(after.decision_withdrawn(&c.question.id));
+    }
+}
