@@ -35,6 +35,7 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan status | next | questions | list
   /plan answer Q TEXT         answer (or revise) question Q (Q3, 3 or its id)
   /plan accept Q              take question Q's suggested answer (what was said)
+  /plan why Q                 why question Q matters, a good answer, what to read
   /plan skip Q REASON         skip question Q with a reason
   /plan reopen Q              reopen question Q
   /plan export [md|json|csv]  print the summary
@@ -361,6 +362,13 @@ impl<W: Write> Session<'_, W> {
                 );
                 self.say(text)
             }
+            "why" => {
+                let p = self.service.plan(self.plan_id()?).await?;
+                let q = p.question(rest)?;
+                let links = summary::reading_text(q, |r| format!("{}: {}", r.title, r.url));
+                let text = format!("{}\n{links}", summary::why_text(q));
+                self.say(text)
+            }
             "reopen" => {
                 let plan = self.plan_id()?;
                 let act = self.act();
@@ -434,7 +442,7 @@ impl<W: Write> Session<'_, W> {
                 self.say(lines.join("\n"))
             }
             "" => Err(Error::user(
-                "usage: /plan start|status|next|questions|answer|skip|reopen|export|close|list",
+                "usage: /plan start|status|next|questions|answer|accept|why|skip|reopen|export|close|list",
             )),
             other => Err(Error::user(format!(
                 "unknown /plan command '{other}'; /help lists commands"

@@ -21,6 +21,8 @@ pub enum Component {
     Accept { plan: PlanId, number: u32 },
     /// "Close anyway" under a refused close: closes with critical questions open.
     CloseAnyway(PlanId),
+    /// "Why Q{number}?" under a page: the question's *why*, good answer and reading.
+    Why { plan: PlanId, number: u32 },
 }
 
 const PREFIX: &str = "pc1";
@@ -36,6 +38,7 @@ impl Component {
             Component::Accept { plan, number } => {
                 format!("{PREFIX}:accept:{}:{number}", plan.0)
             }
+            Component::Why { plan, number } => format!("{PREFIX}:why:{}:{number}", plan.0),
             Component::Answer { plan, first, last } => {
                 format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
             }
@@ -64,6 +67,10 @@ impl Component {
             "more" => Component::More(PlanId(n)),
             "close" => Component::CloseAnyway(PlanId(n)),
             "accept" => Component::Accept {
+                plan: PlanId(n),
+                number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
+            },
+            "why" => Component::Why {
                 plan: PlanId(n),
                 number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
             },
@@ -105,6 +112,10 @@ mod tests {
                 plan: PlanId(i64::MAX),
                 number: u32::MAX,
             },
+            Component::Why {
+                plan: PlanId(i64::MAX),
+                number: u32::MAX,
+            },
             Component::Answer {
                 plan: PlanId(i64::MAX),
                 first: u32::MAX - 4,
@@ -139,6 +150,9 @@ mod tests {
             "pc1:accept:1:0",
             "pc1:accept:1:x",
             "pc1:accept:1:2:3",
+            "pc1:why:1",
+            "pc1:why:1:0",
+            "pc1:why:1:2:3",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

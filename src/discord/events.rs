@@ -306,6 +306,7 @@ async fn on_component(
         Component::More(plan) => more(ctx, data, c, at, plan).await,
         Component::Accept { plan, number } => accept(ctx, data, c, at, plan, number, &act).await,
         Component::CloseAnyway(plan) => close_anyway(ctx, data, c, at, plan).await,
+        Component::Why { plan, number } => why(ctx, data, c, at, plan, number).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -391,6 +392,23 @@ async fn accept(
     }
     let text = crate::plan::summary::accepted_text(&change.question);
     ephemeral(ctx, c, &render::quote_user_text(&text))
+        .await
+        .map_err(transport)
+}
+
+/// *Why Q3?*: the question's *why*, what a good answer names and its reading, to the
+/// person who asked only (nothing changes, so a replay just shows it again).
+async fn why(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    plan: PlanId,
+    number: u32,
+) -> Result<(), SvcError> {
+    let p = data.service.plan_at(plan, at).await?;
+    let q = p.question(&format!("Q{number}"))?;
+    ephemeral(ctx, c, &render::why_text(q))
         .await
         .map_err(transport)
 }

@@ -318,7 +318,40 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
     if !accept.is_empty() {
         rows.push(CreateActionRow::Buttons(accept));
     }
+    // One *Why Q3?* per pack question (the team's own questions have no *why* to add):
+    // at most [`PAGE`] buttons, one row, so a page has at most three rows.
+    let why: Vec<CreateButton> = plan
+        .questions
+        .iter()
+        .filter(|q| (first..=last).contains(&q.number) && q.asked.is_none())
+        .take(PAGE)
+        .map(|q| {
+            CreateButton::new(
+                Component::Why {
+                    plan: plan.id,
+                    number: q.number,
+                }
+                .encode(),
+            )
+            .label(format!("Why Q{}?", q.number))
+            .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    if !why.is_empty() {
+        rows.push(CreateActionRow::Buttons(why));
+    }
     rows
+}
+
+/// *Why this matters* for question `q`, for the button and `/plan why`: the question's
+/// *why*, what a good answer names and its reading as links that do not unfurl.
+pub fn why_text(q: &PlanQuestion) -> String {
+    use crate::plan::summary;
+    let links = summary::reading_text(q, |r| format!("[{}](<{}>)", r.title, r.url));
+    fit(
+        &format!("{}\n{links}", quote_user_text(&summary::why_text(q))),
+        MAX_CONTENT,
+    )
 }
 
 /// A close refused: what is open, and how to close anyway.
