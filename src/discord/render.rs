@@ -348,10 +348,10 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
 pub fn why_text(q: &PlanQuestion) -> String {
     use crate::plan::summary;
     let links = summary::reading_text(q, |r| format!("[{}](<{}>)", r.title, r.url));
-    fit(
-        &format!("{}\n{links}", quote_user_text(&summary::why_text(q))),
-        MAX_CONTENT,
-    )
+    // The links stay whole (at most 3 of ~400 characters); a long *why* is what gets cut.
+    let room = MAX_CONTENT.saturating_sub(links.chars().count() + 1);
+    let head = fit(&quote_user_text(&summary::why_text(q)), room);
+    fit(&format!("{head}\n{links}"), MAX_CONTENT)
 }
 
 /// A close refused: what is open, and how to close anyway.
@@ -431,6 +431,31 @@ mod tests {
         let mut p = crate::plan::tests::sample_plan();
         p.title = title.to_string();
         p
+    }
+
+    #[test]
+    fn why_keeps_its_links_whole_within_the_limit_and_neutralises_the_question() {
+        let mut q = crate::plan::tests::sample_plan().questions[0].clone();
+        q.text = "who pays, <@123> or @everyone?".into();
+        q.why = "w".repeat(400);
+        q.hint = Some("h".repeat(400));
+        let link = crate::packs::Reading {
+            title: "t".repeat(100),
+            url: format!("https://example.com/{}", "u".repeat(280)),
+        };
+        q.reading = vec![link.clone(), link.clone(), link.clone()];
+        let text = why_text(&q);
+        assert!(text.chars().count() <= MAX_CONTENT);
+        let whole = format!("- [{}](<{}>)", link.title, link.url);
+        assert_eq!(text.matches(&whole).count(), 3, "{text}");
+        assert!(
+            !text.contains("<@1") && !text.contains("@everyone"),
+            "{text}"
+        );
+        // Control: short, it is not cut.
+        q.why = "short".into();
+        q.reading.truncate(1);
+        assert!(!why_text(&q).contains('…'), "{}", why_text(&q));
     }
 
     #[test]
