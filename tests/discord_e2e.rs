@@ -103,10 +103,10 @@ async fn start_checklist_opens_a_thread_with_pages_and_a_replayed_click_changes_
         assert!(content(p).chars().count() <= 2000);
     }
     assert!(content(&pages[1]).contains("**Q1**"));
-    assert_eq!(
-        custom_ids(&pages[1].body),
-        vec!["pc1:answer:1:1:5".to_string()]
-    );
+    // The form's button, then one *Why Q3?* per question (tests/e2e_reading.rs).
+    let mut expected = vec!["pc1:answer:1:1:5".to_string()];
+    expected.extend((1..=5).map(|n| format!("pc1:why:1:{n}")));
+    assert_eq!(custom_ids(&pages[1].body), expected);
 
     // The same INTERACTION_CREATE again (a replay), then a second click by someone else:
     // no second plan, thread or page; the replay gets no answer, the new click is told.
@@ -810,7 +810,11 @@ async fn a_status_longer_than_a_message_is_split_not_cut_or_failed() {
     );
     for p in h.posts(thread) {
         assert!(content(&p).chars().count() <= 2000);
-        assert!(custom_ids(&p.body).len() <= 5);
+        let rows = p.body["components"].as_array().cloned().unwrap_or_default();
+        assert!(rows.len() <= 5, "{}", p.body);
+        for row in rows {
+            assert!(row["components"].as_array().unwrap().len() <= 5, "{row}");
+        }
     }
     h.fake.command(
         300_000_000_000_000_091,
