@@ -37,6 +37,7 @@ Type a message (\"name: text\" to speak as someone else). Commands:
   /plan accept Q              take question Q's suggested answer (what was said)
   /plan decide Q [TEXT]       mark Q's answer as a decision (with TEXT: record TEXT
                               as the answer, as a decision)
+  /plan why Q                 why question Q matters, a good answer, what to read
   /plan skip Q REASON         skip question Q with a reason
   /plan reopen Q              reopen question Q
   /plan export [md|json|csv|adr]
@@ -368,6 +369,13 @@ impl<W: Write> Session<'_, W> {
                 let change = self.service.accept(plan, rest, &act).await?;
                 self.say(summary::accepted_text(&change.plan, &change.question))
             }
+            "why" => {
+                let p = self.service.plan(self.plan_id()?).await?;
+                let q = p.question(rest)?;
+                let links = summary::reading_text(q, |r| format!("{}: {}", r.title, r.url));
+                let text = format!("{}\n{links}", summary::why_text(q));
+                self.say(text)
+            }
             "reopen" => {
                 let plan = self.plan_id()?;
                 let act = self.act();
@@ -452,7 +460,7 @@ impl<W: Write> Session<'_, W> {
                 self.say(summary::plan_list(&plans))
             }
             "" => Err(Error::user(
-                "usage: /plan start|status|next|questions|answer|accept|decide|skip|reopen|export|close|snooze|list",
+                "usage: /plan start|status|next|questions|answer|accept|decide|why|skip|reopen|export|close|snooze|list",
             )),
             other => Err(Error::user(format!(
                 "unknown /plan command '{other}'; /help lists commands"

@@ -164,6 +164,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     packs.len(),
                     packs.question_count()
                 )?;
+                let (with, all) = (packs.with_reading_count(), packs.question_count());
+                writeln!(
+                    out,
+                    "reading: {with} of {all} questions ({} %) link what to read",
+                    (with * 100).checked_div(all).unwrap_or(0)
+                )?;
                 let groups = packs.groups();
                 writeln!(
                     out,

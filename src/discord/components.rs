@@ -25,6 +25,8 @@ pub enum Component {
     NudgeOff(String),
     /// "Mark Q{number} as decision" under a recorded answer: marks its current answer.
     Decide { plan: PlanId, number: u32 },
+    /// "Why Q{number}?" under a page: the question's *why*, good answer and reading.
+    Why { plan: PlanId, number: u32 },
 }
 
 const PREFIX: &str = "pc1";
@@ -44,6 +46,7 @@ impl Component {
             Component::Decide { plan, number } => {
                 format!("{PREFIX}:decide:{}:{number}", plan.0)
             }
+            Component::Why { plan, number } => format!("{PREFIX}:why:{}:{number}", plan.0),
             Component::Answer { plan, first, last } => {
                 format!("{PREFIX}:answer:{}:{first}:{last}", plan.0)
             }
@@ -86,6 +89,10 @@ impl Component {
                 number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
             },
             "decide" => Component::Decide {
+                plan: PlanId(n),
+                number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
+            },
+            "why" => Component::Why {
                 plan: PlanId(n),
                 number: parts.next()?.parse().ok().filter(|n| *n >= 1)?,
             },
@@ -132,6 +139,10 @@ mod tests {
                 plan: PlanId(i64::MAX),
                 number: u32::MAX,
             },
+            Component::Why {
+                plan: PlanId(i64::MAX),
+                number: u32::MAX,
+            },
             Component::Answer {
                 plan: PlanId(i64::MAX),
                 first: u32::MAX - 4,
@@ -173,6 +184,9 @@ mod tests {
             "pc1:decide:1:0",
             "pc1:decide:x:1",
             "pc1:decide:1:2:3",
+            "pc1:why:1",
+            "pc1:why:1:0",
+            "pc1:why:1:2:3",
         ] {
             assert_eq!(Component::decode(bad), None, "{bad}");
         }

@@ -287,6 +287,7 @@ async fn on_component(
         Component::CloseAnyway(plan) => close_anyway(ctx, data, c, at, plan).await,
         Component::NudgeOff(id) => super::nudges::not_helpful(ctx, data, c, at, &id, &act).await,
         Component::Decide { plan, number } => decide(ctx, data, c, at, plan, number, &act).await,
+        Component::Why { plan, number } => why(ctx, data, c, at, plan, number).await,
         Component::Answer { .. } | Component::Modal { .. } => unreachable!("handled above"),
     };
     match result {
@@ -412,6 +413,23 @@ async fn decide(
     .await
     .map(|_| ())
     .map_err(|e| transport(e.into()))
+}
+
+/// *Why Q3?*: the question's *why*, what a good answer names and its reading, to the
+/// person who asked only (nothing changes, so a replay just shows it again).
+async fn why(
+    ctx: &sy::Context,
+    data: &Data,
+    c: &sy::ComponentInteraction,
+    at: Place,
+    plan: PlanId,
+    number: u32,
+) -> Result<(), SvcError> {
+    let p = data.service.plan_at(plan, at).await?;
+    let q = p.question(&format!("Q{number}"))?;
+    ephemeral(ctx, c, &render::why_text(q))
+        .await
+        .map_err(transport)
 }
 
 /// *Close anyway*: closes the plan with its critical questions open; the refusal message

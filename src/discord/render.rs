@@ -302,6 +302,28 @@ pub fn page_buttons(plan: &Plan, first: u32, last: u32) -> Vec<CreateActionRow> 
     if !accept.is_empty() {
         rows.push(CreateActionRow::Buttons(accept));
     }
+    // One *Why Q3?* per pack question (the team's own questions have no *why* to add):
+    // at most [`PAGE`] buttons, one row, so a page has at most three rows.
+    let why: Vec<CreateButton> = plan
+        .questions
+        .iter()
+        .filter(|q| (first..=last).contains(&q.number) && q.asked.is_none())
+        .take(PAGE)
+        .map(|q| {
+            CreateButton::new(
+                Component::Why {
+                    plan: plan.id,
+                    number: q.number,
+                }
+                .encode(),
+            )
+            .label(format!("Why Q{}?", q.number))
+            .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    if !why.is_empty() {
+        rows.push(CreateActionRow::Buttons(why));
+    }
     rows
 }
 
@@ -331,6 +353,17 @@ pub fn decide_buttons(plan: &Plan, numbers: &[u32]) -> Vec<CreateActionRow> {
     } else {
         vec![CreateActionRow::Buttons(buttons)]
     }
+}
+
+/// *Why this matters* for question `q`, for the button and `/plan why`: the question's
+/// *why*, what a good answer names and its reading as links that do not unfurl.
+pub fn why_text(q: &PlanQuestion) -> String {
+    use crate::plan::summary;
+    let links = summary::reading_text(q, |r| format!("[{}](<{}>)", r.title, r.url));
+    // The links stay whole (at most 3 of ~400 characters); a long *why* is what gets cut.
+    let room = MAX_CONTENT.saturating_sub(links.chars().count() + 1);
+    let head = fit(&quote_user_text(&summary::why_text(q)), room);
+    fit(&format!("{head}\n{links}"), MAX_CONTENT)
 }
 
 /// A close refused: what is open, and how to close anyway.
@@ -410,6 +443,31 @@ mod tests {
         let mut p = crate::plan::tests::sample_plan();
         p.title = title.to_string();
         p
+    }
+
+    #[test]
+    fn why_keeps_its_links_whole_within_the_limit_and_neutralises_the_question() {
+        let mut q = crate::plan::tests::sample_plan().questions[0].clone();
+        q.text = "who pays, <@123> or @everyone?".into();
+        q.why = "w".repeat(400);
+        q.hint = Some("h".repeat(400));
+        let link = crate::packs::Reading {
+            title: "t".repeat(100),
+            url: format!("https://example.com/{}", "u".repeat(280)),
+        };
+        q.reading = vec![link.clone(), link.clone(), link.clone()];
+        let text = why_text(&q);
+        assert!(text.chars().count() <= MAX_CONTENT);
+        let whole = format!("- [{}](<{}>)", link.title, link.url);
+        assert_eq!(text.matches(&whole).count(), 3, "{text}");
+        assert!(
+            !text.contains("<@1") && !text.contains("@everyone"),
+            "{text}"
+        );
+        // Control: short, it is not cut.
+        q.why = "short".into();
+        q.reading.truncate(1);
+        assert!(!why_text(&q).contains('…'), "{}", why_text(&q));
     }
 
     #[test]

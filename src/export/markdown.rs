@@ -112,6 +112,7 @@ pub fn render(plan: &Plan) -> String {
                     esc(&latest.author.name),
                     latest.at.format("%Y-%m-%d %H:%M UTC")
                 );
+                reading(&mut o, q);
             }
         }
         o.push('\n');
@@ -134,6 +135,7 @@ pub fn render(plan: &Plan) -> String {
                     esc(&latest.author.name),
                     esc(&latest.text)
                 );
+                reading(&mut o, q);
             }
         }
         o.push('\n');
@@ -203,6 +205,7 @@ fn decisions(o: &mut String, plan: &Plan) {
             esc(&answer.author.name),
             answer.at.format("%Y-%m-%d %H:%M UTC")
         );
+        reading(o, q);
     }
     o.push('\n');
 }
@@ -232,6 +235,7 @@ fn open_item(o: &mut String, plan: &Plan, q: &PlanQuestion) {
     if let Some(h) = &q.hint {
         let _ = writeln!(o, "  - A good answer names: {}", esc(h));
     }
+    reading(o, q);
     if let Some(s) = &q.suggested {
         let _ = writeln!(
             o,
@@ -241,6 +245,21 @@ fn open_item(o: &mut String, plan: &Plan, q: &PlanQuestion) {
             esc(&s.text)
         );
     }
+}
+
+/// `  - Read more: [title](<url>), …`: the question's reading, when it has any. Titles
+/// are escaped like user text; URLs were checked when the pack loaded (absolute https,
+/// nothing that ends a link early).
+fn reading(o: &mut String, q: &PlanQuestion) {
+    if q.reading.is_empty() {
+        return;
+    }
+    let links: Vec<String> = q
+        .reading
+        .iter()
+        .map(|r| format!("[{}](<{}>)", esc(&r.title), r.url))
+        .collect();
+    let _ = writeln!(o, "  - Read more: {}", links.join(", "));
 }
 
 /// ` ([message](…))`: a link to what was said, for plans on Discord.

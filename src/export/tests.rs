@@ -229,6 +229,36 @@ fn markdown_renders_links_code_task_lists_and_tables() {
 }
 
 #[test]
+fn each_questions_reading_renders_as_real_links_under_it() {
+    let p = plan();
+    let h = html(&render(&p, Format::Markdown));
+    let with: Vec<_> = p
+        .questions
+        .iter()
+        .filter(|q| !q.reading.is_empty())
+        .collect();
+    assert!(with.len() >= 3, "the sample plan's pack links reading");
+    // Each link once per question that names it (two questions may share a page).
+    let all: Vec<_> = with.iter().flat_map(|q| &q.reading).collect();
+    for r in &all {
+        let a = format!("<a href=\"{}\">{}</a>", r.url, r.title);
+        let times = all.iter().filter(|o| o == &r).count();
+        assert_eq!(h.matches(&a).count(), times, "{a} in {h}");
+    }
+    // Open, answered and skipped questions all show theirs.
+    for id in [
+        "payments.refunds",
+        "payments.idempotency",
+        "payments.currency",
+    ] {
+        assert!(with.iter().any(|q| q.id == id), "{id} has reading");
+    }
+    // A question without reading gets no empty line for it.
+    let md = render(&p, Format::Markdown);
+    assert_eq!(md.matches("Read more:").count(), with.len());
+}
+
+#[test]
 fn participants_are_listed_once_by_name() {
     let md = render(&plan(), Format::Markdown);
     assert!(
@@ -253,13 +283,20 @@ fn no_mention_or_raw_html_survives_rendering() {
             "a mention in {h}"
         );
     }
-    // The only links are the URL an answer gave (`[link](javascript:…)` stays text) and
-    // the plan's own links to what was said in its channel.
+    // The only links are the URL an answer gave (`[link](javascript:…)` stays text), the
+    // plan's own links to what was said in its channel, and the questions' reading.
     let said = "https://discord.com/channels/1234567890123456789/42/";
+    let reading: Vec<String> = plan()
+        .questions
+        .iter()
+        .flat_map(|q| q.reading.iter().map(|r| format!("{}\"", r.url)))
+        .collect();
     let hrefs: Vec<&str> = h.split("href=\"").skip(1).collect();
     for href in &hrefs {
         assert!(
-            href.starts_with("https://wiki.example/") || href.starts_with(said),
+            href.starts_with("https://wiki.example/")
+                || href.starts_with(said)
+                || reading.iter().any(|r| href.starts_with(r.as_str())),
             "{href}"
         );
     }

@@ -1,6 +1,7 @@
 //! Parsing and validation of pack files. Every error names the file, line and key.
 
-use super::model::{Category, Cue, Pack, PackKind, Question, When};
+use super::model::{Category, Cue, Pack, PackKind, Question, Reading, When};
+use super::reading;
 use regex::RegexBuilder;
 use serde::Deserialize;
 use std::fmt;
@@ -92,6 +93,14 @@ struct RawQuestion {
     #[serde(default)]
     cues: Vec<Spanned<String>>,
     same_as: Option<Spanned<String>>,
+    reading: Option<Spanned<Vec<RawReading>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReading {
+    title: Spanned<String>,
+    url: Spanned<String>,
 }
 
 /// 1-based line of a byte offset.
@@ -193,70 +202,43 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
+/// Where errors of one file go, and how byte offsets become lines.
+struct Ctx<'a> {
+    file: &'a str,
+    src: &'a str,
+    errors: Vec<PackError>,
+}
+
+impl Ctx<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        line_of(self.src, span.start)
+    }
+
+    fn error(&mut self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) {
+        let line = self.line(span);
+        self.errors
+            .push(PackError::at(self.file, line, key, message));
+    }
+}
+
+fn invalid_id(id: &str) -> String {
+    format!(
+        "'{id}' is not a valid id (lowercase letters, digits, '.', '_', '-', at most {MAX_ID_LEN})"
+    )
+}
+
 /// Parses and validates one pack file. `file` is the name used in errors.
 pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
     let raw: RawPack = parse_toml(file, src)?;
-    let mut errors = Vec::new();
-    let line = |span: std::ops::Range<usize>| line_of(src, span.start);
-
-    if !valid_id(raw.id.get_ref()) {
-        errors.push(PackError::at(
-            file,
-            line(raw.id.span()),
-            "id",
-            format!(
-                "'{}' is not a valid id (lowercase letters, digits, '.', '_', '-', at most {MAX_ID_LEN})",
-                raw.id.get_ref()
-            ),
-        ));
-    }
-    if raw.name.get_ref().trim().is_empty() {
-        errors.push(PackError::at(
-            file,
-            line(raw.name.span()),
-            "name",
-            "empty name",
-        ));
-    }
-    let kind = PackKind::parse(raw.kind.get_ref());
-    if kind.is_none() {
-        errors.push(PackError::at(
-            file,
-            line(raw.kind.span()),
-            "kind",
-            format!(
-                "unknown kind '{}' (expected core, domain or integration)",
-                raw.kind.get_ref()
-            ),
-        ));
-    }
-
-    let mut cues = Vec::new();
-    for (i, c) in raw.cues.iter().enumerate() {
-        let key = format!("cues[{i}].pattern");
-        match compile_cue(c.pattern.get_ref()) {
-            Ok(regex) => {
-                let w = *c.weight.get_ref();
-                if !w.is_finite() || !(-10.0..=10.0).contains(&w) || w == 0.0 {
-                    errors.push(PackError::at(
-                        file,
-                        line(c.weight.span()),
-                        &format!("cues[{i}].weight"),
-                        format!("weight {w} must be non-zero and between -10 and 10"),
-                    ));
-                }
-                cues.push(Cue {
-                    pattern: c.pattern.get_ref().clone(),
-                    regex,
-                    weight: w,
-                });
-            }
-            Err(msg) => errors.push(PackError::at(file, line(c.pattern.span()), &key, msg)),
-        }
-    }
-
+    let mut cx = Ctx {
+        file,
+        src,
+        errors: Vec::new(),
+    };
+    let kind = check_head(&mut cx, &raw);
+    let cues = parse_cues(&mut cx, &raw.cues);
     if raw.questions.is_empty() {
-        errors.push(PackError::at(
+        cx.errors.push(PackError::at(
             file,
             0,
             "questions",
@@ -266,125 +248,15 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
     let mut questions: Vec<Question> = Vec::new();
     let mut question_lines: Vec<usize> = Vec::new();
     for (i, q) in raw.questions.iter().enumerate() {
-        let id = q.id.get_ref();
-        if !valid_id(id) {
-            errors.push(PackError::at(
-                file,
-                line(q.id.span()),
-                &format!("questions[{i}].id"),
-                format!("'{id}' is not a valid id (lowercase letters, digits, '.', '_', '-', at most {MAX_ID_LEN})"),
-            ));
-        } else if let Some(first) = raw.questions[..i].iter().find(|o| o.id.get_ref() == id) {
-            errors.push(PackError::at(
-                file,
-                line(q.id.span()),
-                &format!("questions[{i}].id"),
-                format!(
-                    "duplicate question id '{id}' (first on line {})",
-                    line(first.id.span())
-                ),
-            ));
-        }
-        let category = Category::parse(q.category.get_ref());
-        if category.is_none() {
-            let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            errors.push(PackError::at(
-                file,
-                line(q.category.span()),
-                &format!("questions[{i}].category"),
-                format!(
-                    "unknown category '{}' (expected one of: {})",
-                    q.category.get_ref(),
-                    known.join(", ")
-                ),
-            ));
-        }
-        for (key, value, max) in [
-            ("text", &q.text, MAX_QUESTION_LEN),
-            ("why", &q.why, MAX_NOTE_LEN),
-        ] {
-            let v = value.get_ref().trim();
-            if v.is_empty() {
-                errors.push(PackError::at(
-                    file,
-                    line(value.span()),
-                    &format!("questions[{i}].{key}"),
-                    format!("empty {key}"),
-                ));
-            } else if v.chars().count() > max {
-                errors.push(PackError::at(
-                    file,
-                    line(value.span()),
-                    &format!("questions[{i}].{key}"),
-                    format!(
-                        "{key} is {} characters, the limit is {max}",
-                        v.chars().count()
-                    ),
-                ));
-            }
-        }
-        if let Some(h) = &q.hint {
-            if h.get_ref().chars().count() > MAX_NOTE_LEN {
-                errors.push(PackError::at(
-                    file,
-                    line(h.span()),
-                    &format!("questions[{i}].hint"),
-                    format!("hint is longer than {MAX_NOTE_LEN} characters"),
-                ));
-            }
-        }
-        let mut compile_all = |key: &str, patterns: &[Spanned<String>]| -> Vec<regex::Regex> {
-            let mut out = Vec::new();
-            for (k, p) in patterns.iter().enumerate() {
-                match compile_cue(p.get_ref()) {
-                    Ok(r) => out.push(r),
-                    Err(msg) => errors.push(PackError::at(
-                        file,
-                        line(p.span()),
-                        &format!("questions[{i}].{key}[{k}]"),
-                        msg,
-                    )),
-                }
-            }
-            out
-        };
-        let when = When {
-            applies_when: compile_all("applies_when", &q.applies_when),
-            unless: compile_all("unless", &q.unless),
-            cues: compile_all("cues", &q.cues),
-        };
-        if let Some(same) = &q.same_as
-            && (same.get_ref() == id || !valid_id(same.get_ref()))
-        {
-            errors.push(PackError::at(
-                file,
-                line(same.span()),
-                &format!("questions[{i}].same_as"),
-                format!("'{}' must be the id of another question", same.get_ref()),
-            ));
-        }
-        if let Some(category) = category {
-            question_lines.push(line(q.id.span()));
-            questions.push(Question {
-                id: id.clone(),
-                category,
-                text: q.text.get_ref().trim().to_string(),
-                why: q.why.get_ref().trim().to_string(),
-                critical: q.critical,
-                hint: q
-                    .hint
-                    .as_ref()
-                    .map(|h| h.get_ref().trim().to_string())
-                    .filter(|h| !h.is_empty()),
-                when,
-                same_as: q.same_as.as_ref().map(|s| s.get_ref().clone()),
-            });
+        check_unique_id(&mut cx, &raw.questions, i);
+        if let Some(question) = parse_question(&mut cx, i, q) {
+            question_lines.push(cx.line(q.id.span()));
+            questions.push(question);
         }
     }
-
     match kind {
-        Some(kind) if errors.is_empty() => Ok(Pack {
-            id_line: line(raw.id.span()),
+        Some(kind) if cx.errors.is_empty() => Ok(Pack {
+            id_line: cx.line(raw.id.span()),
             question_lines,
             id: raw.id.into_inner(),
             name: raw.name.into_inner().trim().to_string(),
@@ -394,8 +266,206 @@ pub fn parse_pack(file: &str, src: &str) -> Result<Pack, Vec<PackError>> {
             questions,
             source: file.to_string(),
         }),
-        _ => Err(errors),
+        _ => Err(cx.errors),
     }
+}
+
+/// The pack's `id`, `name` and `kind`; the kind when it is known.
+fn check_head(cx: &mut Ctx<'_>, raw: &RawPack) -> Option<PackKind> {
+    if !valid_id(raw.id.get_ref()) {
+        cx.error(raw.id.span(), "id", invalid_id(raw.id.get_ref()));
+    }
+    if raw.name.get_ref().trim().is_empty() {
+        cx.error(raw.name.span(), "name", "empty name");
+    }
+    let kind = PackKind::parse(raw.kind.get_ref());
+    if kind.is_none() {
+        cx.error(
+            raw.kind.span(),
+            "kind",
+            format!(
+                "unknown kind '{}' (expected core, domain or integration)",
+                raw.kind.get_ref()
+            ),
+        );
+    }
+    kind
+}
+
+/// The pack's cues that compile; the others are errors.
+fn parse_cues(cx: &mut Ctx<'_>, raw: &[RawCue]) -> Vec<Cue> {
+    let mut cues = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        match compile_cue(c.pattern.get_ref()) {
+            Ok(regex) => {
+                let w = *c.weight.get_ref();
+                if !w.is_finite() || !(-10.0..=10.0).contains(&w) || w == 0.0 {
+                    cx.error(
+                        c.weight.span(),
+                        &format!("cues[{i}].weight"),
+                        format!("weight {w} must be non-zero and between -10 and 10"),
+                    );
+                }
+                cues.push(Cue {
+                    pattern: c.pattern.get_ref().clone(),
+                    regex,
+                    weight: w,
+                });
+            }
+            Err(msg) => cx.error(c.pattern.span(), &format!("cues[{i}].pattern"), msg),
+        }
+    }
+    cues
+}
+
+/// Question `i`'s id is valid and not used by an earlier question of the file.
+fn check_unique_id(cx: &mut Ctx<'_>, all: &[RawQuestion], i: usize) {
+    let q = &all[i];
+    let id = q.id.get_ref();
+    let key = format!("questions[{i}].id");
+    if !valid_id(id) {
+        cx.error(q.id.span(), &key, invalid_id(id));
+    } else if let Some(first) = all[..i].iter().find(|o| o.id.get_ref() == id) {
+        let first = cx.line(first.id.span());
+        cx.error(
+            q.id.span(),
+            &key,
+            format!("duplicate question id '{id}' (first on line {first})"),
+        );
+    }
+}
+
+/// Question `i`, when its category is known (its other errors are recorded either way).
+fn parse_question(cx: &mut Ctx<'_>, i: usize, q: &RawQuestion) -> Option<Question> {
+    let category = Category::parse(q.category.get_ref());
+    if category.is_none() {
+        let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        cx.error(
+            q.category.span(),
+            &format!("questions[{i}].category"),
+            format!(
+                "unknown category '{}' (expected one of: {})",
+                q.category.get_ref(),
+                known.join(", ")
+            ),
+        );
+    }
+    check_texts(cx, i, q);
+    let when = When {
+        applies_when: compile_all(cx, i, "applies_when", &q.applies_when),
+        unless: compile_all(cx, i, "unless", &q.unless),
+        cues: compile_all(cx, i, "cues", &q.cues),
+    };
+    let id = q.id.get_ref();
+    if let Some(same) = &q.same_as
+        && (same.get_ref() == id || !valid_id(same.get_ref()))
+    {
+        cx.error(
+            same.span(),
+            &format!("questions[{i}].same_as"),
+            format!("'{}' must be the id of another question", same.get_ref()),
+        );
+    }
+    let reading = parse_reading(cx, i, q.reading.as_ref());
+    Some(Question {
+        id: id.clone(),
+        category: category?,
+        text: q.text.get_ref().trim().to_string(),
+        why: q.why.get_ref().trim().to_string(),
+        critical: q.critical,
+        hint: q
+            .hint
+            .as_ref()
+            .map(|h| h.get_ref().trim().to_string())
+            .filter(|h| !h.is_empty()),
+        when,
+        same_as: q.same_as.as_ref().map(|s| s.get_ref().clone()),
+        reading,
+    })
+}
+
+/// `text` and `why` are present and short; `hint` is short.
+fn check_texts(cx: &mut Ctx<'_>, i: usize, q: &RawQuestion) {
+    for (key, value, max) in [
+        ("text", &q.text, MAX_QUESTION_LEN),
+        ("why", &q.why, MAX_NOTE_LEN),
+    ] {
+        let v = value.get_ref().trim();
+        let key_at = format!("questions[{i}].{key}");
+        if v.is_empty() {
+            cx.error(value.span(), &key_at, format!("empty {key}"));
+        } else if v.chars().count() > max {
+            let n = v.chars().count();
+            cx.error(
+                value.span(),
+                &key_at,
+                format!("{key} is {n} characters, the limit is {max}"),
+            );
+        }
+    }
+    if let Some(h) = &q.hint
+        && h.get_ref().chars().count() > MAX_NOTE_LEN
+    {
+        cx.error(
+            h.span(),
+            &format!("questions[{i}].hint"),
+            format!("hint is longer than {MAX_NOTE_LEN} characters"),
+        );
+    }
+}
+
+/// Question `i`'s patterns under `key` that compile; the others are errors.
+fn compile_all(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    key: &str,
+    patterns: &[Spanned<String>],
+) -> Vec<regex::Regex> {
+    let mut out = Vec::new();
+    for (k, p) in patterns.iter().enumerate() {
+        match compile_cue(p.get_ref()) {
+            Ok(r) => out.push(r),
+            Err(msg) => cx.error(p.span(), &format!("questions[{i}].{key}[{k}]"), msg),
+        }
+    }
+    out
+}
+
+/// Question `i`'s `reading` links that are valid; the others are errors.
+fn parse_reading(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    raw: Option<&Spanned<Vec<RawReading>>>,
+) -> Vec<Reading> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    if raw.get_ref().len() > reading::MAX_READING {
+        cx.error(
+            raw.span(),
+            &format!("questions[{i}].reading"),
+            format!(
+                "{} links, the limit is {}: keep the most precise ones",
+                raw.get_ref().len(),
+                reading::MAX_READING
+            ),
+        );
+    }
+    let mut out = Vec::new();
+    for (k, r) in raw.get_ref().iter().enumerate() {
+        match reading::parse(r.title.get_ref(), r.url.get_ref()) {
+            Ok(link) => out.push(link),
+            Err((field, msg)) => {
+                let span = if field == "title" {
+                    r.title.span()
+                } else {
+                    r.url.span()
+                };
+                cx.error(span, &format!("questions[{i}].reading[{k}].{field}"), msg);
+            }
+        }
+    }
+    out
 }
 
 /// Loads every `*.toml` in `dir`, sorted by file name, collecting every error.
@@ -574,5 +644,84 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].starts_with("x.toml:1: id:"));
         assert!(e[1].starts_with("x.toml:4: kind: unknown kind 'misc'"));
+    }
+
+    fn with_reading(reading: &str) -> String {
+        format!("{HEAD}{}reading = {reading}\n", q("p.a", "api", "A?"))
+    }
+
+    #[test]
+    fn reading_links_parse_with_their_titles_and_urls() {
+        let src = with_reading(
+            r#"[{ title = " RFC 9457 ", url = "https://www.rfc-editor.org/rfc/rfc9457.html" }, { title = "AIP-193", url = "https://google.aip.dev/193" }]"#,
+        );
+        let p = parse_pack("x.toml", &src).unwrap();
+        let r = &p.questions[0].reading;
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].title, "RFC 9457", "titles are trimmed");
+        assert_eq!(r[0].url, "https://www.rfc-editor.org/rfc/rfc9457.html");
+        assert_eq!(r[1].url, "https://google.aip.dev/193");
+        let none = parse_pack("x.toml", &format!("{HEAD}{}", q("p.a", "api", "A?"))).unwrap();
+        assert!(none.questions[0].reading.is_empty(), "reading is optional");
+    }
+
+    #[test]
+    fn a_reading_url_without_https_names_file_line_and_key() {
+        let e = errors_of(&with_reading(
+            r#"[{ title = "RFC", url = "http://www.rfc-editor.org/rfc/rfc9110.html" }]"#,
+        ));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("x.toml:10: questions[0].reading[0].url: 'http://"),
+            "{}",
+            e[0]
+        );
+        assert!(e[0].contains("not https"), "{}", e[0]);
+    }
+
+    #[test]
+    fn a_relative_reading_url_names_file_line_and_key() {
+        let src = format!(
+            "{HEAD}{}reading = [\n  {{ title = \"Good\", url = \"https://google.aip.dev/158\" }},\n  {{ title = \"Docs\", url = \"/docs/current/indexes.html\" }},\n]\n",
+            q("p.a", "api", "A?")
+        );
+        let e = errors_of(&src);
+        assert_eq!(
+            e,
+            vec![
+                "x.toml:12: questions[0].reading[1].url: '/docs/current/indexes.html' is not an absolute URL; links must start with https://"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_reading_title_names_file_line_and_key() {
+        let e = errors_of(&with_reading(
+            r#"[{ title = "  ", url = "https://google.aip.dev/158" }]"#,
+        ));
+        assert_eq!(
+            e,
+            vec!["x.toml:10: questions[0].reading[0].title: empty title"]
+        );
+    }
+
+    #[test]
+    fn too_many_links_or_an_unknown_key_in_a_link_are_refused() {
+        let link = r#"{ title = "T", url = "https://google.aip.dev/158" }"#;
+        let e = errors_of(&with_reading(&format!("[{link}, {link}, {link}, {link}]")));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("x.toml:10: questions[0].reading: 4 links, the limit is 3"),
+            "{}",
+            e[0]
+        );
+        let e = errors_of(&with_reading(
+            r#"[{ title = "T", url = "https://google.aip.dev/158", note = "x" }]"#,
+        ));
+        assert!(
+            e[0].starts_with("x.toml:10:") && e[0].contains("note"),
+            "{}",
+            e[0]
+        );
     }
 }

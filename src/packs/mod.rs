@@ -2,11 +2,12 @@
 
 mod load;
 mod model;
+pub mod reading;
 mod shipped;
 
 pub use load::{PackError, parse_pack};
 pub(crate) use load::{compile_cue, line_of, parse_toml, toml_message};
-pub use model::{Category, Cue, Pack, PackKind, Question, When};
+pub use model::{Category, Cue, Pack, PackKind, Question, Reading, When};
 
 /// Pack ids as people type them: `payments, webhooks` → `["payments", "webhooks"]`.
 pub fn parse_list(s: &str) -> Vec<String> {
@@ -155,6 +156,14 @@ impl PackSet {
         self.packs.iter().filter(|p| p.kind == PackKind::Core)
     }
 
+    /// How many questions link some reading (`packs --check` reports the share).
+    pub fn with_reading_count(&self) -> usize {
+        self.iter()
+            .flat_map(|p| &p.questions)
+            .filter(|q| !q.reading.is_empty())
+            .count()
+    }
+
     pub fn question_count(&self) -> usize {
         self.packs.iter().map(|p| p.questions.len()).sum()
     }
@@ -266,6 +275,25 @@ fn same_as_groups(packs: &[Pack], errors: &mut Vec<PackError>) -> HashMap<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn most_shipped_questions_link_their_reading_and_every_link_is_https() {
+        let set = PackSet::shipped().unwrap();
+        let questions: Vec<&Question> = set.iter().flat_map(|p| &p.questions).collect();
+        let with = questions.iter().filter(|q| !q.reading.is_empty()).count();
+        assert!(
+            with * 100 >= questions.len() * 60,
+            "{with} of {} shipped questions have reading; at least 60 % should",
+            questions.len()
+        );
+        for q in &questions {
+            assert!(q.reading.len() <= 2, "{}: one or two links", q.id);
+            for r in &q.reading {
+                assert!(r.url.starts_with("https://"), "{}: {}", q.id, r.url);
+                assert_eq!(reading::parse_url(&r.url).as_deref(), Ok(r.url.as_str()));
+            }
+        }
+    }
 
     #[test]
     fn every_shipped_pack_loads() {

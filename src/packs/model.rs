@@ -125,6 +125,17 @@ pub struct Question {
     /// such a group, the one from the best-fitting pack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_as: Option<String>,
+    /// The chapter, RFC or vendor page that explains why the question matters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reading: Vec<Reading>,
+}
+
+/// A link to read about a question: a title people recognise and an absolute `https` URL
+/// (checked at load time: a host, no spaces, nothing that breaks a Markdown link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reading {
+    pub title: String,
+    pub url: String,
 }
 
 /// Cues of a single question, matched against the whole conversation.

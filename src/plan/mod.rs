@@ -14,7 +14,7 @@ pub use coverage::{CategoryCoverage, Coverage};
 pub use decision::Decision;
 
 use crate::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
-use crate::packs::{Category, PackSet};
+use crate::packs::{Category, PackSet, Reading};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,10 @@ pub struct PlanQuestion {
     /// a suggestion).
     #[serde(default)]
     pub suggested: Option<Quote>,
+    /// What to read about it: not part of the snapshot (not stored), looked up from the
+    /// loaded packs by question id when a plan is read ([`Plan::attach_reading`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reading: Vec<Reading>,
 }
 
 /// A sentence someone said in the discussion, and where.
@@ -68,6 +72,7 @@ impl PlanQuestion {
             hint: q.hint.clone(),
             asked: None,
             suggested: None,
+            reading: q.reading.clone(),
         }
     }
 }
@@ -292,7 +297,26 @@ pub fn parse_reason(text: &str) -> Result<String, PlanError> {
 }
 
 impl Plan {
+    /// Fills each question's `reading` from `packs`, by pack and question id. Reading is
+    /// reference material, not part of what the team answered, so it follows the packs
+    /// as they are now; a question whose pack or id is gone (or a team question) has none.
+    pub fn attach_reading(&mut self, packs: &PackSet) {
+        for q in &mut self.questions {
+            q.reading = packs
+                .get(&q.pack_id)
+                .and_then(|p| p.questions.iter().find(|x| x.id == q.id))
+                .map(|x| x.reading.clone())
+                .unwrap_or_default();
+        }
+    }
+
     /// Finds a question by number (`3`, `Q3`, `q3`, `#3`) or by id.
+    /// Question `key` (`Q3`, `3` or an id), or the user mistake of naming none.
+    pub fn question(&self, key: &str) -> Result<&PlanQuestion, PlanError> {
+        self.find_question(key)
+            .ok_or_else(|| PlanError::UnknownQuestion(key.trim().to_string()))
+    }
+
     pub fn find_question(&self, key: &str) -> Option<&PlanQuestion> {
         let k = key.trim();
         let digits = k.trim_start_matches(['Q', 'q', '#']);

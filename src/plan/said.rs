@@ -545,6 +545,7 @@ pub fn team_plan_questions(team: &[TeamQuestion]) -> Vec<PlanQuestion> {
             hint: None,
             asked: Some(t.quote.clone()),
             suggested: None,
+            reading: Vec::new(),
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 
 use super::{Plan, PlanQuestion, QuestionState, Status};
 use crate::ids::{ChannelId, GuildId, PlanId};
+use crate::packs::Reading;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
@@ -139,6 +140,31 @@ pub fn snoozed_text(plan: &Plan, until: Option<chrono::DateTime<chrono::Utc>>) -
     }
 }
 
+/// *Why this matters* for question `q`: the question, its *why* and what a good answer
+/// names. Its links come apart ([`reading_text`]) because each front end writes links
+/// its own way.
+pub fn why_text(q: &PlanQuestion) -> String {
+    let mut o = question_line(q);
+    let _ = write!(o, "\nWhy it matters: {}", q.why);
+    if let Some(h) = &q.hint {
+        let _ = write!(o, "\nA good answer names: {h}");
+    }
+    o
+}
+
+/// Question `q`'s reading, one link a line as `link` writes it, or a line saying there
+/// is none.
+pub fn reading_text(q: &PlanQuestion, link: impl Fn(&Reading) -> String) -> String {
+    if q.reading.is_empty() {
+        return "No reading is linked to this question.".to_string();
+    }
+    let mut o = "Read more:".to_string();
+    for r in &q.reading {
+        let _ = write!(o, "\n- {}", link(r));
+    }
+    o
+}
+
 /// The confirmation of an accepted suggestion: `Recorded Q3 with what raj said in the
 /// discussion.`
 pub fn accepted_text(plan: &Plan, q: &PlanQuestion) -> String {
@@ -270,5 +296,31 @@ mod tests {
         assert!(s.contains("Errors & edge cases"));
         let critical = p.critical_open().len();
         assert_eq!(s.matches(" ⚠ ").count(), critical);
+    }
+
+    #[test]
+    fn why_text_names_why_and_a_good_answer_and_reading_lists_each_link() {
+        let mut q = sample_plan().questions[0].clone();
+        q.hint = Some("a key per request".into());
+        q.reading = vec![Reading {
+            title: "RFC 9110 §9.2.2".into(),
+            url: "https://www.rfc-editor.org/rfc/rfc9110.html#section-9.2.2".into(),
+        }];
+        let w = why_text(&q);
+        assert!(w.starts_with(&format!("Q{} ", q.number)), "{w}");
+        assert!(w.contains(&format!("Why it matters: {}", q.why)), "{w}");
+        assert!(w.contains("A good answer names: a key per request"), "{w}");
+        let r = reading_text(&q, |r| format!("{} <{}>", r.title, r.url));
+        assert_eq!(
+            r,
+            "Read more:\n- RFC 9110 §9.2.2 <https://www.rfc-editor.org/rfc/rfc9110.html#section-9.2.2>"
+        );
+        q.reading.clear();
+        q.hint = None;
+        assert!(!why_text(&q).contains("good answer"));
+        assert_eq!(
+            reading_text(&q, |r| r.url.clone()),
+            "No reading is linked to this question."
+        );
     }
 }

@@ -210,3 +210,25 @@ fn participants_are_listed_once_in_order() {
     let ids: Vec<u64> = p.participants().iter().map(|a| a.id.0).collect();
     assert_eq!(ids, vec![1, 2]);
 }
+
+#[test]
+fn reading_is_looked_up_from_the_packs_and_a_question_of_a_missing_pack_has_none() {
+    let packs = PackSet::shipped().unwrap();
+    let mut p = sample_plan();
+    for q in &mut p.questions {
+        q.reading.clear();
+    }
+    let gone = p.questions.len() - 1;
+    p.questions[gone].pack_id = "no_such_pack".into();
+    p.attach_reading(&packs);
+    let idem = p
+        .questions
+        .iter()
+        .find(|q| q.id == "payments.idempotency")
+        .unwrap();
+    assert_eq!(
+        idem.reading[0].url,
+        "https://docs.stripe.com/api/idempotent_requests"
+    );
+    assert!(p.questions[gone].reading.is_empty());
+}

@@ -491,11 +491,15 @@ impl Service {
         Ok(det.channel)
     }
 
+    /// Plan `id`, with its questions' reading looked up from the loaded packs.
     pub async fn plan(&self, id: PlanId) -> Result<Plan> {
-        self.store
+        let mut p = self
+            .store
             .plan(id)
             .await?
-            .ok_or_else(|| Error::user(format!("there is no plan {id}")))
+            .ok_or_else(|| Error::user(format!("there is no plan {id}")))?;
+        p.attach_reading(&self.packs);
+        Ok(p)
     }
 
     /// The latest plan discussed in `channel` (its thread, or the channel), open or closed.

@@ -353,6 +353,8 @@ impl QuestionRow {
                 self.asked_author_name,
                 self.asked_message_id,
             ),
+            // Not stored: the service looks it up from the packs (`Plan::attach_reading`).
+            reading: Vec::new(),
         })
     }
 }

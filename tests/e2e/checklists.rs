@@ -26,10 +26,10 @@ async fn start_checklist_opens_a_thread_with_pages_and_a_replayed_click_changes_
         assert!(content(p).chars().count() <= 2000);
     }
     assert!(content(&pages[1]).contains("**Q1**"));
-    assert_eq!(
-        custom_ids(&pages[1].body),
-        vec!["pc1:answer:1:1:5".to_string()]
-    );
+    // The form's button, then one *Why Q3?* per question (tests/e2e/reading.rs).
+    let mut expected = vec!["pc1:answer:1:1:5".to_string()];
+    expected.extend((1..=5).map(|n| format!("pc1:why:1:{n}")));
+    assert_eq!(custom_ids(&pages[1].body), expected);
 
     // The same INTERACTION_CREATE again (a replay), then a second click by someone else:
     // no second plan, thread or page; the replay gets no answer, the new click is told.

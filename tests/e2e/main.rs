@@ -22,6 +22,7 @@ mod hardening;
 mod lifecycle;
 mod nudges;
 mod prompts;
+mod reading;
 mod reminders;
 
 pub(crate) mod prelude {

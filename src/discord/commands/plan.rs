@@ -21,6 +21,7 @@ use serenity::all as sy;
         "answer",
         "accept",
         "decide",
+        "why",
         "skip",
         "reopen",
         "export",
@@ -265,6 +266,30 @@ async fn decide(
     }
     .await;
     finish(ctx, r).await
+}
+
+/// Why a question matters: its reason, what a good answer names, and what to read.
+#[poise::command(slash_command, guild_only)]
+async fn why(
+    ctx: Context<'_>,
+    #[description = "The question (Q3, or start typing)"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+) -> Result<(), Error> {
+    let r = async {
+        let p = ctx
+            .data()
+            .service
+            .plan_in(channel(ctx.channel_id()))
+            .await?;
+        Ok(render::why_text(p.question(&question)?))
+    }
+    .await;
+    match r {
+        // Reading for one person: only they see it, like the button's answer.
+        Ok(text) => super::say(ctx, text, true).await,
+        Err(e) => finish(ctx, Err(e)).await,
+    }
 }
 
 /// Reopen an answered or skipped question.
