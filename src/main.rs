@@ -154,58 +154,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan { files, json } => scan(&cfg, &files, json, &mut out)?,
         Command::Eval(args) => eval_command(&cfg, args, &mut out)?,
         Command::Train(args) => train_command(args)?,
-        Command::Packs { check } => {
-            let packs = load_packs(&cfg)?;
-            load_cues(&cfg)?;
-            if check {
-                writeln!(
-                    out,
-                    "ok: {} packs, {} questions",
-                    packs.len(),
-                    packs.question_count()
-                )?;
-                let (with, all) = (packs.with_reading_count(), packs.question_count());
-                writeln!(
-                    out,
-                    "reading: {with} of {all} questions ({} %) link what to read",
-                    (with * 100).checked_div(all).unwrap_or(0)
-                )?;
-                let groups = packs.groups();
-                writeln!(
-                    out,
-                    "\nsame_as groups ({}): a checklist holds one of each",
-                    groups.len()
-                )?;
-                for g in groups {
-                    writeln!(out, "  {}", g.join(" = "))?;
-                }
-                let dups = packs.likely_duplicates();
-                writeln!(
-                    out,
-                    "\nlikely duplicates ({}): same category, most words shared; link them with same_as or reword",
-                    dups.len()
-                )?;
-                for (a, b, sim) in dups {
-                    writeln!(out, "  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0)?;
-                }
-            } else {
-                for p in packs.iter() {
-                    writeln!(
-                        out,
-                        "{} [{}] {} — {} ({})",
-                        p.id,
-                        p.kind.as_str(),
-                        p.name,
-                        p.description,
-                        p.source
-                    )?;
-                    for q in &p.questions {
-                        let mark = if q.critical { " (critical)" } else { "" };
-                        writeln!(out, "  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text)?;
-                    }
-                }
-            }
-        }
+        Command::Packs { check } => packs_command(&cfg, check, &mut out)?,
         Command::Plans {
             guild,
             channel,
@@ -227,39 +176,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export {
             plan,
-            to_github: Some(repo),
-            ..
-        } => {
-            let service = service(&cfg, Open::Existing).await?;
-            match service.export_github(PlanId(plan), Some(repo)).await {
-                Ok(done) => writeln!(out, "{}", done.text())?,
-                Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Command::Export {
-            plan,
             format,
             out: file,
-            to_github: None,
-        } => {
-            let service = service(&cfg, Open::Existing).await?;
-            let format = match format {
-                ExportFormat::Md => Format::Markdown,
-                ExportFormat::Json => Format::Json,
-                ExportFormat::Csv => Format::Csv,
-                ExportFormat::Adr => Format::Adr,
-            };
-            let (_, content) = match service.export(PlanId(plan), format).await {
-                Ok(v) => v,
-                Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
-                Err(e) => return Err(e.into()),
-            };
-            match file {
-                Some(path) => write_atomically(&path, &content)?,
-                None => out.write_all(content.as_bytes())?,
-            }
-        }
+            to_github,
+        } => export_command(&cfg, PlanId(plan), format, file, to_github, &mut out).await?,
     }
     // Output still buffered is written now, so a failed write is reported, not lost.
     out.flush()?;
@@ -512,6 +432,98 @@ fn train_command(args: TrainArgs) -> Result<()> {
         let model = train::build(&inputs, &cues, &ranker, &options)?;
         write_atomically(&out, &train::to_json(&model))?;
         eprintln!("wrote {} ({} n-grams)", out.display(), model.ngrams.len());
+    }
+    Ok(())
+}
+
+/// `plancheck packs`: the packs and their questions, or with `--check` what an author
+/// needs to know (counts, reading, same_as groups, likely duplicates).
+fn packs_command(cfg: &Config, check: bool, out: &mut impl Write) -> Result<()> {
+    let packs = load_packs(cfg)?;
+    load_cues(cfg)?;
+    if check {
+        writeln!(
+            out,
+            "ok: {} packs, {} questions",
+            packs.len(),
+            packs.question_count()
+        )?;
+        let (with, all) = (packs.with_reading_count(), packs.question_count());
+        writeln!(
+            out,
+            "reading: {with} of {all} questions ({} %) link what to read",
+            (with * 100).checked_div(all).unwrap_or(0)
+        )?;
+        let groups = packs.groups();
+        writeln!(
+            out,
+            "\nsame_as groups ({}): a checklist holds one of each",
+            groups.len()
+        )?;
+        for g in groups {
+            writeln!(out, "  {}", g.join(" = "))?;
+        }
+        let dups = packs.likely_duplicates();
+        writeln!(
+            out,
+            "\nlikely duplicates ({}): same category, most words shared; link them with same_as or reword",
+            dups.len()
+        )?;
+        for (a, b, sim) in dups {
+            writeln!(out, "  {a} ~ {b} ({:.0} % of words shared)", sim * 100.0)?;
+        }
+    } else {
+        for p in packs.iter() {
+            writeln!(
+                out,
+                "{} [{}] {} — {} ({})",
+                p.id,
+                p.kind.as_str(),
+                p.name,
+                p.description,
+                p.source
+            )?;
+            for q in &p.questions {
+                let mark = if q.critical { " (critical)" } else { "" };
+                writeln!(out, "  {} [{}]{mark} {}", q.id, q.category.as_str(), q.text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `plancheck export`: a file (or standard output) in a format, or the plan's GitHub issue.
+async fn export_command(
+    cfg: &Config,
+    plan: PlanId,
+    format: ExportFormat,
+    file: Option<PathBuf>,
+    to_github: Option<plancheck::export::github::Repo>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let service = service(cfg, Open::Existing).await?;
+    if let Some(repo) = to_github {
+        match service.export_github(plan, Some(repo)).await {
+            Ok(done) => writeln!(out, "{}", done.text())?,
+            Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
+            Err(e) => return Err(e.into()),
+        }
+        return Ok(());
+    }
+    let format = match format {
+        ExportFormat::Md => Format::Markdown,
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Adr => Format::Adr,
+    };
+    let (_, content) = match service.export(plan, format).await {
+        Ok(v) => v,
+        Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
+        Err(e) => return Err(e.into()),
+    };
+    match file {
+        Some(path) => write_atomically(&path, &content)?,
+        None => out.write_all(content.as_bytes())?,
     }
     Ok(())
 }
