@@ -1,12 +1,8 @@
 //! `plancheck export --to-github`: the real binary against the GitHub stand-in
 //! (`support/fake_github.rs`), a fresh database and port per test.
 
-#[path = "support/fake_github.rs"]
-mod fake_github;
-#[path = "support/gfm.rs"]
-mod gfm;
-
-use fake_github::{FakeGithub, TOKEN};
+use crate::fake_github::{FakeGithub, TOKEN};
+use crate::gfm;
 use plancheck::export::github::Repo;
 use plancheck::ids::{PlanId, UserId};
 use plancheck::plan::{AnswerEvent, Author, EventKind};
