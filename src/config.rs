@@ -67,7 +67,24 @@ pub struct Config {
     pub detection: DetectionConfig,
     pub checklist: ChecklistConfig,
     pub discord: DiscordConfig,
+    /// Days detections that never became plans (and feedback) are kept; the bot purges
+    /// older ones at start and daily.
+    #[serde(deserialize_with = "retention_days")]
+    pub retention_days: u32,
+    pub metrics: MetricsConfig,
 }
+
+/// `[metrics]`: the Prometheus `/metrics` and `/healthz` endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` and `/healthz` on this address (`127.0.0.1:9090`); off when unset.
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+/// Allowed values of `retention_days`: more than the days of feedback calibration reads,
+/// so a purge never changes a threshold.
+pub const RETENTION_DAYS: RangeInclusive<u32> = (crate::guild::FEEDBACK_DAYS as u32 + 1)..=3650;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -135,6 +152,8 @@ impl Default for Config {
             detection: DetectionConfig::default(),
             checklist: ChecklistConfig::default(),
             discord: DiscordConfig::default(),
+            retention_days: 90,
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -203,6 +222,10 @@ fn message_lanes<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 
 fn message_queue<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     in_range(d, "discord.message_queue", &MESSAGE_QUEUE)
+}
+
+fn retention_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    in_range(d, "retention_days", &RETENTION_DAYS)
 }
 
 fn rest_proxy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -470,6 +493,13 @@ mod tests {
         let e = Config::parse("c.toml", "[discord]\nrest_proxy = \"ftp://x\"\n").unwrap_err();
         assert_eq!(e.place, "c.toml:2");
         assert!(e.message.contains("rest_proxy"), "{e}");
+        let e = Config::parse("c.toml", "retention_days = 30\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml:1: retention_days = 30 must be between 31 and 3650"
+        );
+        let e = Config::parse("c.toml", "[metrics]\nlisten = \"localhost\"\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
         let e = Config::parse("c.toml", "\ndatabase = \"\"\n").unwrap_err();
         assert_eq!(e.to_string(), "c.toml:2: database must not be empty");
     }
@@ -509,8 +539,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(keys, 14, "every key of config.example.toml was checked");
-        assert_eq!(vars.len(), 14 + 11, "14 full names, 11 short ones");
+        assert_eq!(keys, 16, "every key of config.example.toml was checked");
+        assert_eq!(vars.len(), 16 + 12, "16 full names, 12 short ones");
     }
 
     #[test]
@@ -530,6 +560,8 @@ mod tests {
             ("PLANCHECK_DISCORD_REST_PROXY", "http://127.0.0.1:8080"),
             ("PLANCHECK_DISCORD_MESSAGE_LANES", "4"),
             ("PLANCHECK_MESSAGE_QUEUE", "500"),
+            ("PLANCHECK_RETENTION_DAYS", "45"),
+            ("PLANCHECK_METRICS_LISTEN", "127.0.0.1:9091"),
             // The full name wins over the short one.
             ("PLANCHECK_WINDOW_MINUTES", "30"),
         ];
@@ -559,6 +591,10 @@ mod tests {
                 rest_proxy: Some("http://127.0.0.1:8080".into()),
                 message_lanes: 4,
                 message_queue: 500,
+            },
+            retention_days: 45,
+            metrics: MetricsConfig {
+                listen: Some("127.0.0.1:9091".parse().unwrap()),
             },
         };
         assert_eq!(cfg, expected);

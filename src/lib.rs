@@ -14,6 +14,7 @@ pub mod eval;
 pub mod export;
 pub mod guild;
 pub mod ids;
+pub mod metrics;
 pub mod output;
 pub mod packs;
 pub mod plan;

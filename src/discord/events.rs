@@ -16,6 +16,10 @@ pub async fn handle(
     fw: poise::FrameworkContext<'_, Data, Error>,
     event: &sy::FullEvent,
 ) -> Result<(), Error> {
+    fw.user_data
+        .service
+        .metrics()
+        .event(event.snake_case_name());
     // One event's bug must not stop the others: a panic ends this event's handling only,
     // logged with the event's id as the reference.
     match AssertUnwindSafe(dispatch(fw, event)).catch_unwind().await {
@@ -141,8 +145,16 @@ async fn post_prompt(
     })
     .await;
     match sent {
-        Ok(s) => service.prompt_posted(prompt.id, message(s.id)).await?,
+        Ok(s) => {
+            let latency = (Utc::now() - prompt.detection.at)
+                .to_std()
+                .unwrap_or_default();
+            service.metrics().prompt_sent(latency);
+            service.prompt_posted(prompt.id, message(s.id)).await?
+        }
         Err(e) => {
+            service.metrics().prompt_failed();
+            super::ops::rest_error(service, "message", &e);
             let reason = format!("{} (after {attempts} attempts)", retry::reason(&e));
             tracing::warn!(error = %reason, channel = %channel_id, detection = %prompt.id, "cannot post a prompt; kept as undelivered");
             service.prompt_undelivered(&prompt, &reason).await?;
@@ -187,6 +199,7 @@ async fn try_capture_answer(
         Ok(change) if !change.created => {}
         Ok(change) => {
             if let Err(e) = m.react(http, sy::ReactionType::Unicode("✅".into())).await {
+                super::ops::rest_error(service, "reaction", &e);
                 // The answer is stored; say so another way.
                 tracing::warn!(error = %e, reference = m.id.get(), "cannot confirm an answer with a reaction; replying instead");
                 reply(http, m, &format!("Recorded Q{}.", change.question.number)).await;

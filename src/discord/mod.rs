@@ -8,6 +8,7 @@ pub mod components;
 mod events;
 pub mod inbox;
 pub mod lanes;
+mod ops;
 pub mod permissions;
 pub mod render;
 mod replay;
@@ -121,6 +122,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                 let recent = Arc::new(std::sync::Mutex::new(replay::Recent::new(replay::REMEMBERED)));
                 let inbox = inbox::Inbox::start(ctx.http.clone(), data_service.clone(), recent, lanes, queue);
+                ops::read_lanes(&data_service, inbox.stats().clone());
                 tokio::spawn(evict_idle(data_service.clone()));
                 Ok(Data {
                     service: data_service,
@@ -134,6 +136,8 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         .await
         .context("cannot create the Discord client")?;
     let shards = client.shard_manager.clone();
+    // The retention purge, and /metrics + /healthz when configured.
+    let tasks = ops::Tasks::start(&cfg, &service, shards.clone()).await?;
     // Stop means stop, in every state: connected, or retrying a gateway it cannot reach
     // (where the shard manager would keep the process alive for minutes).
     let stop = async {
@@ -150,6 +154,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         r = client.start() => r,
         () = stop => Ok(()),
     };
+    tasks.stop().await;
     // Closing waits for connections in use: writes in flight finish first.
     if tokio::time::timeout(STOP_DATABASE, service.shutdown())
         .await

@@ -20,10 +20,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use windows::Windows;
 
+mod lifecycle;
 mod memory;
 mod status;
 mod windows;
 
+pub use lifecycle::{FORMER_MEMBER, ForgetRequest, forgotten_text};
 pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
 
 /// A prompt to show: a new detection, stored.
@@ -80,6 +82,8 @@ pub struct Service {
     writes: tokio::sync::Mutex<()>,
     defaults: detect::Settings,
     depth: Depth,
+    /// What `/metrics` shows; the service counts detections and answers.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Most questions one `/plan more` adds.
@@ -102,6 +106,7 @@ impl Service {
             writes: tokio::sync::Mutex::new(()),
             defaults,
             depth: Depth::default(),
+            metrics: Arc::default(),
         }
     }
 
@@ -186,6 +191,9 @@ impl Service {
             return Ok(None);
         };
         let (id, created) = self.store.insert_detection(guild, &detection).await?;
+        if created {
+            self.metrics.detection();
+        }
         Ok(created.then_some(Prompt { id, detection }))
     }
 
@@ -501,6 +509,9 @@ impl Service {
             said_in: None,
         };
         let created = self.store.record_event(plan, &event).await?;
+        if created {
+            self.metrics.answer();
+        }
         Ok(Change {
             plan: self.plan(plan).await?,
             question,
@@ -542,6 +553,9 @@ impl Service {
             said_in: Some(quote.message),
         };
         let created = self.store.record_event(plan, &event).await?;
+        if created {
+            self.metrics.answer();
+        }
         Ok(Change {
             plan: self.plan(plan).await?,
             question,

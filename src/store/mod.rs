@@ -4,6 +4,7 @@
 mod answers;
 mod detections;
 mod feedback;
+mod lifecycle;
 mod plan_messages;
 mod plans;
 mod settings;
@@ -14,6 +15,7 @@ mod tests;
 
 pub use detections::{DetectionRecord, Outcome};
 pub use feedback::{FeedbackCounts, FeedbackKind};
+pub use lifecycle::{ForgetLine, Purged};
 pub use plans::{NewPlan, PlanFilter, PlanSummary};
 pub use watched::WatchedChannel;
 

@@ -14,6 +14,7 @@ mod admin;
 mod checklists;
 mod hardening;
 mod lifecycle;
+mod ops;
 mod prompts;
 
 pub(crate) mod prelude {
