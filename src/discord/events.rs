@@ -581,6 +581,7 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
         .content(render::fit(&text, 2000))
         .allowed_mentions(render::no_mentions());
     if let Err(e) = m.edit_response(&ctx.http, confirm).await {
+        super::ops::rest_error(&data.service, "interaction", &e);
         // The answers are stored; tell the person another way.
         tracing::warn!(error = %e, interaction = m.id.get(), "cannot confirm a form; sending a follow-up");
         m.create_followup(

@@ -73,10 +73,8 @@ impl Tasks {
 }
 
 /// Completes when a stop is sent (or its sender is gone).
-fn stopped_future(mut stopped: watch::Receiver<bool>) -> impl Future<Output = ()> + Send {
-    async move {
-        let _ = stopped.wait_for(|s| *s).await;
-    }
+async fn stopped_future(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
 }
 
 /// Purges detections older than `days` at start and then every day, until stopped. A
