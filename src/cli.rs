@@ -93,6 +93,14 @@ pub enum Command {
         #[arg(long, value_name = "OWNER/REPO", conflicts_with_all = ["format", "out"])]
         to_github: Option<crate::export::github::Repo>,
     },
+    /// Forget a member in every server: their id and name leave plans, answers, suggested
+    /// and asked quotes, feedback and watches ("former member" instead); one audit line is
+    /// recorded. Forgetting again changes nothing.
+    Forget {
+        /// The member's Discord user id.
+        #[arg(long, value_name = "ID")]
+        user: u64,
+    },
     /// Print a shell completion script, e.g. `plancheck completions bash >
     /// ~/.local/share/bash-completion/completions/plancheck`.
     Completions {

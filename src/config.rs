@@ -70,6 +70,11 @@ pub struct Config {
     pub discord: DiscordConfig,
     pub reminders: RemindersConfig,
     pub github: GithubConfig,
+    /// Days detections that never became plans (and feedback) are kept; the bot purges
+    /// older ones at start and daily.
+    #[serde(deserialize_with = "retention_days")]
+    pub retention_days: u32,
+    pub metrics: MetricsConfig,
 }
 
 /// Exporting plans to GitHub issues. The token comes from `GITHUB_TOKEN` or `token_file`.
@@ -98,6 +103,18 @@ impl Default for GithubConfig {
 
 /// Longest label name GitHub allows.
 pub const MAX_LABEL: usize = 50;
+
+/// `[metrics]`: the Prometheus `/metrics` and `/healthz` endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` and `/healthz` on this address (`127.0.0.1:9090`); off when unset.
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+/// Allowed values of `retention_days`: more than the days of feedback calibration reads,
+/// so a purge never changes a threshold.
+pub const RETENTION_DAYS: RangeInclusive<u32> = (crate::guild::FEEDBACK_DAYS as u32 + 1)..=3650;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -212,6 +229,8 @@ impl Default for Config {
             discord: DiscordConfig::default(),
             reminders: RemindersConfig::default(),
             github: GithubConfig::default(),
+            retention_days: 90,
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -280,6 +299,10 @@ fn message_lanes<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 
 fn message_queue<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     in_range(d, "discord.message_queue", &MESSAGE_QUEUE)
+}
+
+fn retention_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    in_range(d, "retention_days", &RETENTION_DAYS)
 }
 
 fn rest_proxy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -644,15 +667,22 @@ mod tests {
         let e = Config::parse("c.toml", "[discord]\nrest_proxy = \"ftp://x\"\n").unwrap_err();
         assert_eq!(e.place, "c.toml:2");
         assert!(e.message.contains("rest_proxy"), "{e}");
+        let e = Config::parse("c.toml", "retention_days = 30\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml:1: retention_days = 30 must be between 31 and 3650"
+        );
+        let e = Config::parse("c.toml", "[metrics]\nlisten = \"localhost\"\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
         let e = Config::parse("c.toml", "\ndatabase = \"\"\n").unwrap_err();
         assert_eq!(e.to_string(), "c.toml:2: database must not be empty");
     }
 
     #[test]
     fn every_key_has_an_environment_variable_named_after_it() {
-        const KEYS: usize = 22;
-        const FULL: usize = 22;
-        const SHORT: usize = 17;
+        const KEYS: usize = 24;
+        const FULL: usize = 24;
+        const SHORT: usize = 18;
         let vars = env_vars();
         let find = |name: &str| vars.iter().find(|v| v.name == name).map(|v| v.key.as_str());
         assert_eq!(
@@ -722,6 +752,8 @@ mod tests {
             ("PLANCHECK_GITHUB_TOKEN_FILE", "/run/credentials/github"),
             ("PLANCHECK_API_URL", "http://127.0.0.1:9/"),
             ("PLANCHECK_GITHUB_LABELS", "planning, backend ,planning"),
+            ("PLANCHECK_RETENTION_DAYS", "45"),
+            ("PLANCHECK_METRICS_LISTEN", "127.0.0.1:9091"),
             // The full name wins over the short one.
             ("PLANCHECK_WINDOW_MINUTES", "30"),
         ];
@@ -763,6 +795,10 @@ mod tests {
                 token_file: Some(PathBuf::from("/run/credentials/github")),
                 api_url: "http://127.0.0.1:9".into(),
                 labels: vec!["planning".into(), "backend".into()],
+            },
+            retention_days: 45,
+            metrics: MetricsConfig {
+                listen: Some("127.0.0.1:9091".parse().unwrap()),
             },
         };
         assert_eq!(cfg, expected);

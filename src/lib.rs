@@ -15,6 +15,7 @@ pub mod export;
 pub mod github;
 pub mod guild;
 pub mod ids;
+pub mod metrics;
 pub mod output;
 pub mod packs;
 pub mod plan;

@@ -174,6 +174,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 writeln!(out, "{}", plancheck::plan::summary::plan_list(&plans))?;
             }
         }
+        Command::Forget { user } => {
+            let service = service(&cfg, Open::Existing).await?;
+            let request = plancheck::service::ForgetRequest {
+                member: plancheck::ids::UserId(user),
+                guild: None,
+                by: None,
+                at: chrono::Utc::now(),
+                source: None,
+            };
+            let line = match service.forget(request).await {
+                Ok(line) => line.expect("only a replayed interaction is skipped"),
+                Err(plancheck::error::Error::User(msg)) => bail!("{msg}"),
+                Err(e) => return Err(e.into()),
+            };
+            service.shutdown().await;
+            writeln!(out, "{}", plancheck::service::forgotten_text(line.count))?;
+        }
         Command::Export {
             plan,
             format,

@@ -47,6 +47,7 @@ pub async fn open(
         match made {
             Ok(thread) => target = thread.id,
             Err(e) => {
+                super::ops::rest_error(service, "thread", &e);
                 tracing::warn!(error = %e, channel = %origin, "cannot create a thread; posting the checklist in the channel");
                 notice = Some(
                     "I could not open a thread here (the bot needs Create Public Threads and Send Messages in Threads), \

@@ -16,6 +16,10 @@ pub async fn handle(
     fw: poise::FrameworkContext<'_, Data, Error>,
     event: &sy::FullEvent,
 ) -> Result<(), Error> {
+    fw.user_data
+        .service
+        .metrics()
+        .event(event.snake_case_name());
     // One event's bug must not stop the others: a panic ends this event's handling only,
     // logged with the event's id as the reference.
     match AssertUnwindSafe(dispatch(fw, event)).catch_unwind().await {
@@ -143,8 +147,16 @@ async fn post_prompt(
     })
     .await;
     match sent {
-        Ok(s) => service.prompt_posted(prompt.id, message(s.id)).await?,
+        Ok(s) => {
+            let latency = (Utc::now() - prompt.detection.at)
+                .to_std()
+                .unwrap_or_default();
+            service.metrics().prompt_sent(latency);
+            service.prompt_posted(prompt.id, message(s.id)).await?
+        }
         Err(e) => {
+            service.metrics().prompt_failed();
+            super::ops::rest_error(service, "message", &e);
             let reason = format!("{} (after {attempts} attempts)", retry::reason(&e));
             tracing::warn!(error = %reason, channel = %channel_id, detection = %prompt.id, "cannot post a prompt; kept as undelivered");
             service.prompt_undelivered(&prompt, &reason).await?;
@@ -189,6 +201,7 @@ async fn try_capture_answer(
         Ok(change) if !change.created => {}
         Ok(change) => {
             if let Err(e) = m.react(http, sy::ReactionType::Unicode("✅".into())).await {
+                super::ops::rest_error(service, "reaction", &e);
                 // The answer is stored; say so another way.
                 tracing::warn!(error = %e, reference = m.id.get(), "cannot confirm an answer with a reaction; replying instead");
                 reply(http, m, &format!("Recorded Q{}.", change.question.number)).await;
@@ -630,6 +643,7 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
         .components(buttons.clone())
         .allowed_mentions(render::no_mentions());
     if let Err(e) = m.edit_response(&ctx.http, confirm).await {
+        super::ops::rest_error(&data.service, "interaction", &e);
         // The answers are stored; tell the person another way.
         tracing::warn!(error = %e, interaction = m.id.get(), "cannot confirm a form; sending a follow-up");
         m.create_followup(

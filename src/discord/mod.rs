@@ -9,6 +9,7 @@ mod events;
 pub mod inbox;
 pub mod lanes;
 mod nudges;
+mod ops;
 pub mod permissions;
 mod reminders;
 pub mod render;
@@ -123,6 +124,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                 let recent = Arc::new(std::sync::Mutex::new(replay::Recent::new(replay::REMEMBERED)));
                 let inbox = inbox::Inbox::start(ctx.http.clone(), data_service.clone(), recent, lanes, queue);
+                ops::read_lanes(&data_service, inbox.stats().clone());
                 tokio::spawn(evict_idle(data_service.clone()));
                 Ok(Data {
                     service: data_service,
@@ -143,6 +145,8 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         client.http.clone(),
         stopped,
     ));
+    // The retention purge, and /metrics + /healthz when configured.
+    let tasks = ops::Tasks::start(&cfg, &service, shards.clone()).await?;
     // Stop means stop, in every state: connected, or retrying a gateway it cannot reach
     // (where the shard manager would keep the process alive for minutes).
     let stop = async {
@@ -164,6 +168,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
     if tokio::time::timeout(STOP_GATEWAY, reminders).await.is_err() {
         tracing::warn!("the reminder scheduler did not stop in time");
     }
+    tasks.stop().await;
     // Closing waits for connections in use: writes in flight finish first.
     if tokio::time::timeout(STOP_DATABASE, service.shutdown())
         .await

@@ -23,6 +23,7 @@ use windows::Windows;
 
 mod decide;
 mod github;
+mod lifecycle;
 mod memory;
 mod nudges;
 mod reminders;
@@ -30,6 +31,7 @@ mod status;
 mod windows;
 
 pub use github::{Exported, NO_REPO};
+pub use lifecycle::{FORMER_MEMBER, ForgetRequest, forgotten_text};
 pub use nudges::PlanNudge;
 pub use reminders::{Delivery, RETRY_AFTER, Reminder};
 pub use status::{PageOf, RECENT_PROMPTS, ServerStatus};
@@ -95,6 +97,8 @@ pub struct Service {
     reminders: reminders::Reminders,
     /// Exports to GitHub issues (None: no client configured).
     github: Option<github::Exporter>,
+    /// What `/metrics` shows; the service counts detections and answers.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Most questions one `/plan more` adds.
@@ -122,6 +126,7 @@ impl Service {
             ),
             reminders: reminders::Reminders::default(),
             github: None,
+            metrics: Arc::default(),
         }
     }
 
@@ -209,6 +214,7 @@ impl Service {
         if !created {
             return Ok(None);
         }
+        self.metrics.detection();
         let nudge = self.prompt_nudge(guild, id, &detection).await?;
         Ok(Some(Prompt {
             id,
@@ -544,6 +550,7 @@ impl Service {
         let plan = self.plan(plan).await?;
         if created {
             self.reschedule(&plan).await;
+            self.metrics.answer();
         }
         Ok(Change {
             plan,
@@ -590,6 +597,7 @@ impl Service {
         let plan = self.plan(plan).await?;
         if created {
             self.reschedule(&plan).await;
+            self.metrics.answer();
         }
         Ok(Change {
             plan,

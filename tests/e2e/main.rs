@@ -21,6 +21,7 @@ mod github;
 mod hardening;
 mod lifecycle;
 mod nudges;
+mod ops;
 mod prompts;
 mod reading;
 mod reminders;

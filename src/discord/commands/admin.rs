@@ -12,7 +12,7 @@ use serenity::all as sy;
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
     check = "manage_server",
-    subcommands("watch", "unwatch", "settings", "status")
+    subcommands("watch", "unwatch", "settings", "status", "forget")
 )]
 pub(super) async fn plancheck(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
@@ -275,4 +275,25 @@ async fn watched_access(
         problems.push_str(&format!("({unchecked} more channels not checked.)\n"));
     }
     problems
+}
+
+/// Forget a member: their id and name leave this server's plans, answers and feedback.
+#[poise::command(slash_command, guild_only)]
+async fn forget(
+    ctx: Context<'_>,
+    #[description = "The member whose name and id plancheck should forget"] member: sy::User,
+) -> Result<(), Error> {
+    let request = crate::service::ForgetRequest {
+        member: user(member.id),
+        guild: Some(guild(ctx.guild_id().expect("guild_only"))),
+        by: Some(user(ctx.author().id)),
+        at: Utc::now(),
+        source: Some(crate::ids::MessageId(ctx.id())),
+    };
+    match ctx.data().service.forget(request).await {
+        // Only the admin sees what was done; nothing says whom it was about.
+        Ok(Some(line)) => super::say(ctx, crate::service::forgotten_text(line.count), true).await,
+        Ok(None) => Ok(()),
+        Err(e) => finish(ctx, Err(e)).await,
+    }
 }
