@@ -1,39 +1,7 @@
 //! Decisions from the console, and `plancheck export --format adr`: the real binary, a
 //! fresh database per test.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn run(args: &[&str], db: &Path, stdin: &str) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for var in plancheck::config::env_vars() {
-        c.env_remove(var.name);
-    }
-    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
-        c.env_remove(key);
-    }
-    let mut child = c
-        .env("PLANCHECK_LOG", "warn")
-        .args(args)
-        .env("PLANCHECK_DATABASE", db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::common::*;
 
 const DECIDE: &str = "\
 /plan start Card refunds | payments | thorough

@@ -1,31 +1,18 @@
 //! `plancheck forget --user ID`: the real binary on a fresh database.
 
+use crate::common::*;
 use chrono::Utc;
 use plancheck::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
 use plancheck::packs::PackSet;
 use plancheck::plan::{AnswerEvent, Author, EventKind, snapshot};
 use plancheck::store::{NewPlan, Store};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn forget(db: &Path, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for var in plancheck::config::env_vars() {
-        c.env_remove(var.name);
-    }
-    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
-        c.env_remove(key);
-    }
-    c.arg("forget")
-        .args(args)
-        .env("PLANCHECK_LOG", "warn")
-        .env("PLANCHECK_DATABASE", db)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    let mut c = bin();
+    c.arg("forget").args(args).env("PLANCHECK_DATABASE", db);
+    c.output().expect("the binary runs")
 }
 
 fn ana() -> Author {

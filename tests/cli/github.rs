@@ -1,6 +1,7 @@
 //! `plancheck export --to-github`: the real binary against the GitHub stand-in
 //! (`support/fake_github.rs`), a fresh database and port per test.
 
+use crate::common::{bin as plain, run_with, text};
 use crate::fake_github::{FakeGithub, TOKEN};
 use crate::gfm;
 use plancheck::export::github::Repo;
@@ -8,65 +9,26 @@ use plancheck::ids::{PlanId, UserId};
 use plancheck::plan::{AnswerEvent, Author, EventKind};
 use plancheck::store::Store;
 use serde_json::json;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+/// The binary talking to the GitHub stand-in at `api`.
 fn bin(api: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for var in plancheck::config::env_vars() {
-        c.env_remove(var.name);
-    }
-    for key in [
-        "PLANCHECK_CONFIG",
-        "DISCORD_TOKEN",
-        "GITHUB_TOKEN",
-        "RUST_LOG",
-    ] {
-        c.env_remove(key);
-    }
-    for key in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
-        c.env_remove(key);
-    }
-    c.env("PLANCHECK_LOG", "warn")
-        .env("PLANCHECK_GITHUB_API_URL", api);
+    let mut c = plain();
+    c.env("PLANCHECK_GITHUB_API_URL", api);
     c
 }
 
 /// Runs the binary with `stdin`, off the runtime's threads (the stand-in runs on them).
-async fn run(mut c: Command, stdin: &str) -> Output {
+async fn run(c: Command, stdin: &str) -> Output {
     let stdin = stdin.to_string();
-    tokio::task::spawn_blocking(move || {
-        let mut child = c
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
+    tokio::task::spawn_blocking(move || run_with(c, &stdin))
+        .await
+        .unwrap()
 }
 
 /// How a checked task-list box renders.
 const CHECKED: &str = "checked=\"\"";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Plan 1 from the console: Q1 answered, Q2 skipped, the rest open.
 async fn console_plan(gh: &FakeGithub, db: &Path) {

@@ -7,6 +7,7 @@ mod fake_github;
 mod gfm;
 
 mod adr;
+mod common;
 mod forget;
 mod github;
 mod nudges;

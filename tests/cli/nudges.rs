@@ -1,34 +1,12 @@
 //! The console shows the same anti-pattern notes as the bot: once per plan per nudge,
 //! none for a rejection, and `/nudge off ID` silences one.
 
-use std::io::Write;
+use crate::common::*;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn console(db: &Path, stdin: &str) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for var in plancheck::config::env_vars() {
-        c.env_remove(var.name);
-    }
-    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
-        c.env_remove(key);
-    }
-    let mut child = c
-        .arg("console")
-        .env("PLANCHECK_LOG", "warn")
-        .env("PLANCHECK_DATABASE", db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run(&["console"], db, stdin)
 }
 
 const NOTE: &str = "💡 Note (Cache before measuring): Measure first";

@@ -1,43 +1,7 @@
 //! Reading links through the real binary: the console's `/plan why`, and `packs --check`
 //! reporting the share of questions with reading and naming a bad link's file and line.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for var in plancheck::config::env_vars() {
-        c.env_remove(var.name);
-    }
-    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
-        c.env_remove(key);
-    }
-    c.env("PLANCHECK_LOG", "warn");
-    c
-}
-
-fn run(args: &[&str], db: &Path, stdin: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .env("PLANCHECK_DATABASE", db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::common::*;
 
 #[test]
 fn the_console_says_why_a_question_matters_with_its_links_or_that_it_has_none() {

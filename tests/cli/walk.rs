@@ -1,48 +1,9 @@
 //! Black-box tests of the command line: the real binary, a fresh database per test.
 
+use crate::common::*;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_plancheck"));
-    for var in plancheck::config::env_vars() {
-        c.env_remove(var.name);
-    }
-    for key in ["PLANCHECK_CONFIG", "DISCORD_TOKEN", "RUST_LOG"] {
-        c.env_remove(key);
-    }
-    c.env("PLANCHECK_LOG", "warn");
-    c
-}
-
-fn run(args: &[&str], db: &Path, stdin: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .env("PLANCHECK_DATABASE", db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 const WALK: &str = "\
 ana: the deploy is broken again, I get an error
