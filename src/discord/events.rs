@@ -234,11 +234,24 @@ pub(super) async fn ephemeral(
     c: &sy::ComponentInteraction,
     text: &str,
 ) -> Result<(), Error> {
+    followup(ctx, c, text, Vec::new(), true).await
+}
+
+/// A follow-up to a button press: `text` (fitted, mentions off) with `rows` under it, for
+/// the presser only (`private`) or for the channel.
+async fn followup(
+    ctx: &sy::Context,
+    c: &sy::ComponentInteraction,
+    text: &str,
+    rows: Vec<sy::CreateActionRow>,
+    private: bool,
+) -> Result<(), Error> {
     c.create_followup(
         &ctx.http,
         sy::CreateInteractionResponseFollowup::new()
-            .content(render::fit(text, 2000))
-            .ephemeral(true)
+            .content(render::fit(text, render::MAX_CONTENT))
+            .components(rows)
+            .ephemeral(private)
             .allowed_mentions(render::no_mentions()),
     )
     .await?;
@@ -384,17 +397,10 @@ async fn accept(
         edit_clicked(ctx, c, text, buttons).await;
     }
     let text = crate::plan::summary::accepted_text(&change.plan, &change.question);
-    c.create_followup(
-        &ctx.http,
-        sy::CreateInteractionResponseFollowup::new()
-            .content(render::fit(&render::quote_user_text(&text), 2000))
-            .components(render::decide_buttons(&change.plan, &[number]))
-            .ephemeral(true)
-            .allowed_mentions(render::no_mentions()),
-    )
-    .await
-    .map(|_| ())
-    .map_err(|e| transport(e.into()))
+    let rows = render::decide_buttons(&change.plan, &[number]);
+    followup(ctx, c, &render::quote_user_text(&text), rows, true)
+        .await
+        .map_err(transport)
 }
 
 /// *Mark Q3 as decision*: marks the question's current answer, and tells the channel
@@ -417,15 +423,9 @@ async fn decide(
         return Ok(());
     }
     let text = crate::plan::summary::decided_text(&change.plan, &change.question);
-    c.create_followup(
-        &ctx.http,
-        sy::CreateInteractionResponseFollowup::new()
-            .content(render::fit(&render::quote_user_text(&text), 2000))
-            .allowed_mentions(render::no_mentions()),
-    )
-    .await
-    .map(|_| ())
-    .map_err(|e| transport(e.into()))
+    followup(ctx, c, &render::quote_user_text(&text), Vec::new(), false)
+        .await
+        .map_err(transport)
 }
 
 /// *Why Q3?*: the question's *why*, what a good answer names and its reading, to the
@@ -631,11 +631,15 @@ async fn on_modal(ctx: &sy::Context, data: &Data, m: &sy::ModalInteraction) -> R
     .await?;
     let (text, buttons) = match data.service.plan_at(plan, at).await {
         Ok(_) => record_modal(data, m, plan).await?,
+        Err(SvcError::User(msg)) => (msg, Vec::new()),
+        Err(SvcError::Refused(msg)) => {
+            log_refusal("form", m.id, &m.user, &m.data.custom_id, at);
+            (msg, Vec::new())
+        }
         Err(e) => {
-            if matches!(e, SvcError::Refused(_)) {
-                log_refusal("form", m.id, &m.user, &m.data.custom_id, at);
-            }
-            (e.to_string(), Vec::new())
+            // Not theirs: the cause goes to the log, the person gets a reference.
+            tracing::error!(error = %e, interaction = m.id.get(), "form failed");
+            (e.apology(m.id.get()), Vec::new())
         }
     };
     let confirm = sy::EditInteractionResponse::new()
