@@ -77,31 +77,14 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::{self, CompiledCues};
-    use crate::ids::{ChannelId, GuildId, MessageId, UserId};
-    use crate::packs::PackSet;
-    use crate::plan::Author;
-    use crate::service::{Act, Service};
-    use crate::store::testing::fresh;
-    use chrono::Utc;
-    use std::sync::Arc;
 
-    fn act(source: u64) -> Act {
-        Act {
-            author: Author {
-                id: UserId(5),
-                name: "ana".into(),
-            },
-            at: Utc::now(),
-            source: MessageId(source),
-        }
-    }
+    use crate::ids::{ChannelId, GuildId};
+
+    use crate::service::Service;
+    use crate::service::testing::{act, service};
 
     async fn plan() -> (Service, crate::ids::PlanId, tempfile::TempDir) {
-        let (store, dir) = fresh().await;
-        let packs = Arc::new(PackSet::shipped().unwrap());
-        let cues = Arc::new(CompiledCues::shipped().unwrap());
-        let s = Service::new(store, packs, cues, detect::Settings::default());
+        let (s, dir) = service().await;
         let (p, _) = s
             .start_plan(
                 GuildId(1),

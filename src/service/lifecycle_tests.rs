@@ -1,37 +1,14 @@
 //! The service's forget and purge: what adapters call.
 
 use super::*;
-use crate::detect::{ChatMessage, CompiledCues};
+use crate::detect::ChatMessage;
 use crate::ids::ChannelId;
-use crate::packs::PackSet;
 use crate::plan::Author;
+use crate::service::testing::{FEATURE, msg_at, service};
 use crate::service::{Act, Place};
-use crate::store::testing::fresh;
-
-const FEATURE: &str =
-    "We should add refunds for card payments, it would be nice to have an option to undo a charge";
-
-async fn service() -> (Service, tempfile::TempDir) {
-    let (store, dir) = fresh().await;
-    let packs = Arc::new(PackSet::shipped().unwrap());
-    let cues = Arc::new(CompiledCues::shipped().unwrap());
-    (
-        Service::new(store, packs, cues, crate::detect::Settings::default()),
-        dir,
-    )
-}
 
 fn msg(id: u64, at: DateTime<Utc>) -> ChatMessage {
-    ChatMessage {
-        id: MessageId(id),
-        channel: ChannelId(10),
-        author: UserId(5),
-        author_is_bot: false,
-        at,
-        text: FEATURE.into(),
-        reply_to: None,
-        author_name: "ana".into(),
-    }
+    msg_at(id, 10, FEATURE, at)
 }
 
 fn request(member: u64, source: u64) -> ForgetRequest {

@@ -28,6 +28,8 @@ mod memory;
 mod nudges;
 mod reminders;
 mod status;
+#[cfg(test)]
+mod testing;
 mod windows;
 
 pub use github::{Exported, NO_REPO};

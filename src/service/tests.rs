@@ -1,50 +1,13 @@
+use super::testing::*;
 use super::*;
 use crate::plan::QuestionState;
 use crate::plan::said;
-use crate::store::testing::fresh;
-
-const FEATURE: &str =
-    "We should add refunds for card payments, it would be nice to have an option to undo a charge";
-
-async fn service() -> (Service, tempfile::TempDir) {
-    let (store, dir) = fresh().await;
-    let packs = Arc::new(PackSet::shipped().unwrap());
-    let cues = Arc::new(CompiledCues::shipped().unwrap());
-    (
-        Service::new(store, packs, cues, detect::Settings::default()),
-        dir,
-    )
-}
-
-fn msg(id: u64, channel: u64, text: &str) -> ChatMessage {
-    ChatMessage {
-        id: MessageId(id),
-        channel: ChannelId(channel),
-        author: UserId(5),
-        author_is_bot: false,
-        at: Utc::now(),
-        text: text.into(),
-        reply_to: None,
-        author_name: "ana".into(),
-    }
-}
 
 /// Where a prompt was posted (every test here speaks in server 1).
 fn at(p: &Prompt) -> Place {
     Place {
         guild: GuildId(1),
         channel: p.detection.channel,
-    }
-}
-
-fn act(source: u64) -> Act {
-    Act {
-        author: Author {
-            id: UserId(5),
-            name: "ana".into(),
-        },
-        at: Utc::now(),
-        source: MessageId(source),
     }
 }
 
@@ -807,14 +770,6 @@ async fn what_was_said_becomes_suggestions_and_team_questions_that_survive_the_s
     assert!(t.created);
 }
 
-/// A service over the database file at `path` (a restart reopens the same file).
-async fn service_at(path: &std::path::Path) -> Service {
-    let store = Store::open(path).await.unwrap();
-    let packs = Arc::new(PackSet::shipped().unwrap());
-    let cues = Arc::new(CompiledCues::shipped().unwrap());
-    Service::new(store, packs, cues, detect::Settings::default())
-}
-
 /// What the hot path reads from memory equals what the store holds.
 async fn assert_memory_matches_store(s: &Service, g: GuildId, channels: &[u64]) {
     for c in channels {
@@ -987,13 +942,6 @@ async fn a_dismissal_raises_the_threshold_of_the_next_message_at_once() {
             "{} >= {raised}",
             p.detection.score
         ),
-    }
-}
-
-fn msg_at(id: u64, channel: u64, text: &str, when: DateTime<Utc>) -> ChatMessage {
-    ChatMessage {
-        at: when,
-        ..msg(id, channel, text)
     }
 }
 

@@ -1,49 +1,14 @@
-use crate::detect::{ChatMessage, CompiledCues};
-use crate::ids::{ChannelId, GuildId, MessageId, UserId};
+use crate::detect::CompiledCues;
+use crate::ids::{ChannelId, GuildId, UserId};
 use crate::packs::PackSet;
-use crate::plan::Author;
-use crate::service::{Act, Place, Service};
+use crate::service::testing::{act, msg, service};
+use crate::service::{Place, Service};
 use crate::store::NudgeFor;
-use crate::store::testing::fresh;
 use chrono::Utc;
 use std::sync::Arc;
 
 const REDIS: &str = "just put redis in front of it";
 const COMPARE: &str = "We should add a product comparison page, it would be nice to compare prices. Let's just put redis in front of it";
-
-async fn service() -> (Service, tempfile::TempDir) {
-    let (store, dir) = fresh().await;
-    let packs = Arc::new(PackSet::shipped().unwrap());
-    let cues = Arc::new(CompiledCues::shipped().unwrap());
-    (
-        Service::new(store, packs, cues, crate::detect::Settings::default()),
-        dir,
-    )
-}
-
-fn msg(id: u64, channel: u64, text: &str) -> ChatMessage {
-    ChatMessage {
-        id: MessageId(id),
-        channel: ChannelId(channel),
-        author: UserId(5),
-        author_is_bot: false,
-        at: Utc::now(),
-        text: text.into(),
-        reply_to: None,
-        author_name: "ana".into(),
-    }
-}
-
-fn act(source: u64) -> Act {
-    Act {
-        author: Author {
-            id: UserId(5),
-            name: "ana".into(),
-        },
-        at: Utc::now(),
-        source: MessageId(source),
-    }
-}
 
 /// An open plan in `channel` of `guild`, started by hand (no thread).
 async fn plan_in(s: &Service, guild: u64, channel: u64, source: u64) -> crate::ids::PlanId {

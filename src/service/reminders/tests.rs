@@ -3,41 +3,23 @@
 //! setting holds it back.
 
 use super::*;
-use crate::detect::{self, CompiledCues};
-use crate::ids::{MessageId, UserId};
-use crate::packs::PackSet;
-use crate::plan::Author;
 use crate::plan::remind::Setting;
-use crate::service::Act;
-use crate::store::Store;
-use std::sync::Arc;
+use crate::service::testing::act_at as act;
 
 async fn service(path: &std::path::Path) -> Service {
     service_after(path, "1h").await
 }
 
 async fn service_after(path: &std::path::Path, after: &str) -> Service {
-    let store = Store::open(path).await.unwrap();
-    let packs = Arc::new(PackSet::shipped().unwrap());
-    let cues = Arc::new(CompiledCues::shipped().unwrap());
     let always = Schedule {
         after: after.parse().unwrap(),
         hours: "00:00-24:00".parse().unwrap(),
         days: "mon-sun".parse().unwrap(),
         timezone: chrono_tz::UTC,
     };
-    Service::new(store, packs, cues, detect::Settings::default()).with_reminders(always, true)
-}
-
-fn act(source: u64, at: DateTime<Utc>) -> Act {
-    Act {
-        author: Author {
-            id: UserId(5),
-            name: "ana".into(),
-        },
-        at,
-        source: MessageId(source),
-    }
+    crate::service::testing::service_at(path)
+        .await
+        .with_reminders(always, true)
 }
 
 async fn start(s: &Service, guild: u64, source: u64) -> Plan {
