@@ -18,10 +18,7 @@ impl Service {
         act: &Act,
     ) -> Result<Change> {
         let p = self.plan(plan).await?;
-        let question = p
-            .find_question(key)
-            .cloned()
-            .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()))?;
+        let question = super::question_of(&p, key)?;
         let mark = Decision {
             by: act.author.clone(),
             at: act.at,
@@ -37,34 +34,31 @@ impl Service {
                 created: false,
             });
         }
-        let created = match text.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(text) => {
-                let text = plan::parse_answer(text)?;
-                p.check_change(&question, EventKind::Answer)?;
-                let event = AnswerEvent {
-                    question_id: question.id.clone(),
-                    kind: EventKind::Answer,
-                    text,
-                    author: act.author.clone(),
-                    at: act.at,
-                    source: Some(act.source),
-                    said_in: None,
-                    decision: Some(mark),
-                };
-                self.store.record_event(plan, &event).await?
-            }
-            None => {
-                p.check_decide(&question)?;
-                match self.store.mark_decision(plan, &question.id, &mark).await? {
-                    Marked::Marked => true,
-                    Marked::Unchanged => false,
-                    Marked::NoAnswer => {
-                        return Err(Error::user(format!(
-                            "Q{} changed just now and has no answer to mark; look at it and try again",
-                            question.number
-                        )));
-                    }
-                }
+        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            // A new answer, decided: recorded like any answer (reminder moved, counted).
+            let text = plan::parse_answer(text)?;
+            p.check_change(&question, EventKind::Answer)?;
+            let event = AnswerEvent {
+                question_id: question.id.clone(),
+                kind: EventKind::Answer,
+                text,
+                author: act.author.clone(),
+                at: act.at,
+                source: Some(act.source),
+                said_in: None,
+                decision: Some(mark),
+            };
+            return self.record(plan, question, &event).await;
+        }
+        p.check_decide(&question)?;
+        let created = match self.store.mark_decision(plan, &question.id, &mark).await? {
+            Marked::Marked => true,
+            Marked::Unchanged => false,
+            Marked::NoAnswer => {
+                return Err(Error::user(format!(
+                    "Q{} changed just now and has no answer to mark; look at it and try again",
+                    question.number
+                )));
             }
         };
         Ok(Change {

@@ -533,10 +533,7 @@ impl Service {
         act: &Act,
     ) -> Result<Change> {
         let p = self.plan(plan).await?;
-        let question = p
-            .find_question(key)
-            .cloned()
-            .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()))?;
+        let question = question_of(&p, key)?;
         p.check_change(&question, kind)?;
         let event = AnswerEvent {
             question_id: question.id.clone(),
@@ -548,7 +545,18 @@ impl Service {
             said_in: None,
             decision: None,
         };
-        let created = self.store.record_event(plan, &event).await?;
+        self.record(plan, question, &event).await
+    }
+
+    /// Stores `event` (a replay stores nothing) and, when it is new, moves the plan's
+    /// reminder and counts it: the one way an answer, skip or reopen is recorded.
+    async fn record(
+        &self,
+        plan: PlanId,
+        question: PlanQuestion,
+        event: &AnswerEvent,
+    ) -> Result<Change> {
+        let created = self.store.record_event(plan, event).await?;
         let plan = self.plan(plan).await?;
         if created {
             self.reschedule(&plan).await;
@@ -571,10 +579,7 @@ impl Service {
     /// with the message it was said in. A replay of the same acceptance changes nothing.
     pub async fn accept(&self, plan: PlanId, key: &str, act: &Act) -> Result<Change> {
         let p = self.plan(plan).await?;
-        let question = p
-            .find_question(key)
-            .cloned()
-            .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()))?;
+        let question = question_of(&p, key)?;
         if p.history(&question.id)
             .any(|e| e.source == Some(act.source))
         {
@@ -595,17 +600,7 @@ impl Service {
             said_in: Some(quote.message),
             decision: None,
         };
-        let created = self.store.record_event(plan, &event).await?;
-        let plan = self.plan(plan).await?;
-        if created {
-            self.reschedule(&plan).await;
-            self.metrics.answer();
-        }
-        Ok(Change {
-            plan,
-            question,
-            created,
-        })
+        self.record(plan, question, &event).await
     }
 
     pub async fn skip(&self, plan: PlanId, key: &str, reason: &str, act: &Act) -> Result<Change> {
@@ -714,6 +709,13 @@ impl Service {
 }
 
 /// The text of a caught panic (`panic!` payloads are `&str` or `String`).
+/// Question `key` (`Q3`, `3` or an id) of `p`, or the user's error naming it.
+fn question_of(p: &Plan, key: &str) -> Result<PlanQuestion> {
+    p.find_question(key)
+        .cloned()
+        .ok_or_else(|| plan::PlanError::UnknownQuestion(key.trim().to_string()).into())
+}
+
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()

@@ -190,3 +190,26 @@ async fn a_young_plan_without_its_thread_yet_waits_for_it_and_then_goes_there() 
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].channel, ChannelId(8), "in the thread");
 }
+
+#[tokio::test]
+async fn a_decision_given_with_its_text_moves_the_reminder_like_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(&dir.path().join("s.db")).await;
+    let plan = start(&s, 1, 100).await;
+    let due = s
+        .next_reminder()
+        .await
+        .unwrap()
+        .expect("scheduled at start");
+    let q = plan.questions.iter().find(|q| !q.critical).unwrap().number;
+    s.decide(
+        plan.id,
+        &format!("Q{q}"),
+        Some("yes"),
+        &act(101, Utc::now()),
+    )
+    .await
+    .unwrap();
+    let moved = s.next_reminder().await.unwrap().unwrap();
+    assert!(moved > due, "a new quiet period: {moved} after {due}");
+}
