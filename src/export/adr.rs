@@ -3,6 +3,7 @@
 //! links). User text is escaped as in the Markdown summary.
 
 use super::escape::{markdown_block, markdown_inline as esc};
+use super::markdown::link;
 use crate::plan::{Plan, PlanQuestion, QuestionState, Status};
 use std::fmt::Write;
 
@@ -372,13 +373,6 @@ fn links(o: &mut String, plan: &Plan) {
         }
     }
     o.push('\n');
-}
-
-/// ` ([message](…))`: a link to what was said, for plans on Discord.
-fn link(plan: &Plan, m: crate::ids::MessageId) -> String {
-    plan.message_link(m)
-        .map(|l| format!(" ([message]({l}))"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! an issue body. Pure; `crate::github` sends it.
 
 use super::escape::{markdown_block, markdown_inline as esc};
-use crate::plan::{Plan, PlanQuestion, QuestionState, Status};
+use super::markdown::{status_line, status_word};
+use crate::plan::{Plan, PlanQuestion, QuestionState};
 use crate::text::{is_bidi_control, is_stray_control};
 use std::fmt::{self, Write};
 
@@ -158,27 +159,12 @@ fn head(plan: &Plan) -> String {
         format!("⚠️ {}", plan.readiness(10))
     };
     let _ = writeln!(o, "**Readiness:** {readiness}  ");
-    let status = match (plan.status, plan.closed_at) {
-        (Status::Open, _) => "open".to_string(),
-        (Status::Closed, Some(at)) => format!("closed {}", at.format("%Y-%m-%d")),
-        (Status::Closed, None) => "closed".to_string(),
-    };
     let status = if plan.closed_unready() {
-        format!("{status}, **closed unready**")
+        format!("{}, **closed unready**", status_word(plan))
     } else {
-        status
+        status_word(plan)
     };
-    let _ = writeln!(
-        o,
-        "**Status:** {status} · **Started:** {} by {} · **Packs:** {}  ",
-        plan.created_at.format("%Y-%m-%d"),
-        esc(&plan.created_by.name),
-        plan.packs
-            .iter()
-            .map(|p| esc(p))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    o.push_str(&status_line(plan, &status));
     let cov = plan.coverage();
     let _ = writeln!(
         o,
@@ -189,7 +175,7 @@ fn head(plan: &Plan) -> String {
         plan.questions.len(),
         cov.percent()
     );
-    match discussion_link(plan) {
+    match plan.place_link() {
         Some(link) => {
             let _ = writeln!(o, "**Discussion:** [the plan's thread on Discord]({link})");
         }
@@ -202,18 +188,6 @@ fn head(plan: &Plan) -> String {
     }
     let _ = writeln!(o, "\n## Questions\n");
     o
-}
-
-/// The plan's thread (or its channel, when it has no thread) on Discord; none for the
-/// console's plans.
-pub fn discussion_link(plan: &Plan) -> Option<String> {
-    (plan.guild.0 != 0).then(|| {
-        format!(
-            "https://discord.com/channels/{}/{}",
-            plan.guild,
-            plan.thread.unwrap_or(plan.channel)
-        )
-    })
 }
 
 /// One question as a task-list item: open unchecked; answered checked, with the answer;

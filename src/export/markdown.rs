@@ -4,26 +4,19 @@ use super::escape::{markdown_block, markdown_inline as esc};
 use crate::plan::{Plan, PlanQuestion, QuestionState, Status};
 use std::fmt::Write;
 
-pub fn render(plan: &Plan) -> String {
-    let mut o = String::new();
-    let cov = plan.coverage();
-    let _ = writeln!(o, "# Plan: {}", esc(&plan.title));
-    o.push('\n');
-    let status = match plan.status {
-        Status::Open => "open".to_string(),
-        Status::Closed => match plan.closed_at {
-            Some(at) => format!("closed {}", at.format("%Y-%m-%d")),
-            None => "closed".to_string(),
-        },
-    };
-    let status = if plan.closed_unready() {
-        format!("{status}, **closed unready** ({})", plan.readiness(10))
-    } else {
-        format!("{status}, {}", plan.readiness(10))
-    };
-    let _ = writeln!(
-        o,
-        "**Status:** {status} · **Started:** {} by {} · **Packs:** {}  ",
+/// `open`, or `closed 2025-11-24`.
+pub(super) fn status_word(plan: &Plan) -> String {
+    match (plan.status, plan.closed_at) {
+        (Status::Open, _) => "open".to_string(),
+        (Status::Closed, Some(at)) => format!("closed {}", at.format("%Y-%m-%d")),
+        (Status::Closed, None) => "closed".to_string(),
+    }
+}
+
+/// `**Status:** {status} · **Started:** date by who · **Packs:** …` with its line break.
+pub(super) fn status_line(plan: &Plan, status: &str) -> String {
+    format!(
+        "**Status:** {status} · **Started:** {} by {} · **Packs:** {}  \n",
         plan.created_at.format("%Y-%m-%d"),
         esc(&plan.created_by.name),
         plan.packs
@@ -31,7 +24,24 @@ pub fn render(plan: &Plan) -> String {
             .map(|p| esc(p))
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    )
+}
+
+pub fn render(plan: &Plan) -> String {
+    let mut o = String::new();
+    let cov = plan.coverage();
+    let _ = writeln!(o, "# Plan: {}", esc(&plan.title));
+    o.push('\n');
+    let status = if plan.closed_unready() {
+        format!(
+            "{}, **closed unready** ({})",
+            status_word(plan),
+            plan.readiness(10)
+        )
+    } else {
+        format!("{}, {}", status_word(plan), plan.readiness(10))
+    };
+    o.push_str(&status_line(plan, &status));
     let _ = writeln!(o, "**Participants:** {}", participants(plan).join(", "));
     o.push('\n');
 
@@ -263,7 +273,7 @@ fn reading(o: &mut String, q: &PlanQuestion) {
 }
 
 /// ` ([message](…))`: a link to what was said, for plans on Discord.
-fn link(plan: &Plan, m: crate::ids::MessageId) -> String {
+pub(super) fn link(plan: &Plan, m: crate::ids::MessageId) -> String {
     plan.message_link(m)
         .map(|l| format!(" ([message]({l}))"))
         .unwrap_or_default()

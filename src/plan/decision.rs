@@ -69,18 +69,6 @@ impl Plan {
             }
         }
     }
-
-    /// A link to the plan's thread (or its channel when it has none), for exports; none
-    /// for the console's plans (server 0 is not a Discord server).
-    pub fn place_link(&self) -> Option<String> {
-        (self.guild.0 != 0).then(|| {
-            format!(
-                "https://discord.com/channels/{}/{}",
-                self.guild,
-                self.thread.unwrap_or(self.channel)
-            )
-        })
-    }
 }
 
 #[cfg(test)]

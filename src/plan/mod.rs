@@ -419,6 +419,18 @@ impl Plan {
         out
     }
 
+    /// A link to the plan's thread (or its channel when it has none), for exports; none
+    /// for the console's plans (server 0 is not a Discord server).
+    pub fn place_link(&self) -> Option<String> {
+        (self.guild.0 != 0).then(|| {
+            format!(
+                "https://discord.com/channels/{}/{}",
+                self.guild,
+                self.thread.unwrap_or(self.channel)
+            )
+        })
+    }
+
     /// A link to message `m` of the plan's channel, for people to jump to what was said;
     /// none for the console's plans (server 0 is not a Discord server).
     pub fn message_link(&self, m: MessageId) -> Option<String> {
