@@ -161,19 +161,7 @@ async fn every_plan_command_works_and_export_attaches_the_summary() {
         content(&started)
     );
 
-    let run = |id: u64, sub: &str, options: Value| {
-        h.fake.command(
-            id,
-            Caller {
-                channel: thread,
-                user: ALICE,
-                perms: 0,
-            },
-            "plan",
-            slash(sub, options),
-            json!({}),
-        )
-    };
+    let run = |id: u64, sub: &str, options: Value| h.plan_command(id, thread, sub, options);
     run(
         300_000_000_000_000_051,
         "answer",

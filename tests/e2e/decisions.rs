@@ -9,19 +9,7 @@ async fn an_answer_marked_with_its_button_is_one_decision_and_the_adr_export_has
     let (_, thread) = h
         .start_by_command(300_000_000_000_000_700, "Card refunds", "payments")
         .await;
-    let run = |id: u64, sub: &str, options: Value| {
-        h.fake.command(
-            id,
-            Caller {
-                channel: thread,
-                user: ALICE,
-                perms: 0,
-            },
-            "plan",
-            slash(sub, options),
-            json!({}),
-        )
-    };
+    let run = |id: u64, sub: &str, options: Value| h.plan_command(id, thread, sub, options);
     run(
         300_000_000_000_000_701,
         "answer",

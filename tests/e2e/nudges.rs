@@ -102,36 +102,9 @@ async fn a_thread_gets_one_note_a_replay_none_and_not_helpful_silences_it_for_th
     );
 
     // A second plan in the same server: the silenced nudge says nothing there.
-    h.fake.command(
-        300_000_000_000_000_060,
-        Caller {
-            channel: WATCHED,
-            user: ALICE,
-            perms: 0,
-        },
-        "plan",
-        slash(
-            "start",
-            json!([{"name": "title", "type": 3, "value": "Search page"}, {"name": "packs", "type": 3, "value": "api"}]),
-        ),
-        json!({}),
-    );
-    let threads = h
-        .fake
-        .wait_for("a second thread", |r| {
-            r.iter().filter(|r| r.path.ends_with("/threads")).count() >= 2
-        })
+    let (_, second) = h
+        .start_by_command(300_000_000_000_000_060, "Search page", "api")
         .await;
-    let second: u64 = threads
-        .iter()
-        .filter(|r| r.path.ends_with("/threads"))
-        .nth(1)
-        .unwrap()
-        .response["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
     h.fake
         .message_create(500_000_000_000_000_110, second, ALICE, REDIS);
     let reactions = h.fake.requests().iter().filter(|r| reaction(r)).count();

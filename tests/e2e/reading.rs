@@ -122,20 +122,8 @@ async fn plan_why_answers_with_the_links_and_names_a_question_the_plan_lacks() {
         .await;
     let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
     let why = |id: u64, question: String| {
-        h.fake.command(
-            id,
-            Caller {
-                channel: thread,
-                user: ALICE,
-                perms: 0,
-            },
-            "plan",
-            slash(
-                "why",
-                json!([{"name": "question", "type": 3, "value": question}]),
-            ),
-            json!({}),
-        )
+        let options = json!([{"name": "question", "type": 3, "value": question}]);
+        h.plan_command(id, thread, "why", options)
     };
     let n = number_of(&plan, "payments.idempotency");
     why(300_000_000_000_000_711, format!("Q{n}"));

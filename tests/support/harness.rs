@@ -152,37 +152,44 @@ impl Harness {
             .is_some()
     }
 
-    /// Runs `/plan start` in the watched channel; returns its confirmation and the thread.
-    pub async fn start_by_command(&self, id: u64, title: &str, packs: &str) -> (Recorded, u64) {
-        let start = slash(
-            "start",
-            json!([{"name": "title", "type": 3, "value": title}, {"name": "packs", "type": 3, "value": packs}]),
-        );
+    /// Runs `/plan SUB` as Alice (no special permission) in `channel`.
+    pub fn plan_command(&self, id: u64, channel: u64, sub: &str, options: Value) {
         self.fake.command(
             id,
             Caller {
-                channel: WATCHED,
+                channel,
                 user: ALICE,
                 perms: 0,
             },
             "plan",
-            start,
+            slash(sub, options),
             json!({}),
+        );
+    }
+
+    /// Runs `/plan start` in the watched channel; returns its confirmation and the new
+    /// plan's thread.
+    pub async fn start_by_command(&self, id: u64, title: &str, packs: &str) -> (Recorded, u64) {
+        let before = self.threads().len();
+        self.plan_command(
+            id,
+            WATCHED,
+            "start",
+            json!([{"name": "title", "type": 3, "value": title}, {"name": "packs", "type": 3, "value": packs}]),
         );
         let started = self
             .wait_response(id, "the start confirmation", |r| {
                 content(r).contains("started in")
             })
             .await;
-        let thread = self
-            .threads()
-            .into_iter()
-            .next()
-            .expect("a thread was created");
-        (
-            started,
-            thread.response["id"].as_str().unwrap().parse().unwrap(),
-        )
+        let threads = self.threads();
+        assert_eq!(threads.len(), before + 1, "one thread per plan");
+        let thread = threads[before].response["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        (started, thread)
     }
 
     /// Clicks the prompt's button whose custom id names `action` (start, dismiss, mute).

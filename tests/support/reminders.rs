@@ -3,9 +3,9 @@
 
 #![allow(dead_code)]
 
-use crate::fake_discord::{Caller, Recorded};
-use crate::harness::{ALICE, Harness, WATCHED, content, slash};
-use serde_json::{Value, json};
+use crate::fake_discord::Recorded;
+use crate::harness::{Harness, content};
+use serde_json::Value;
 
 /// Reminders start with this mark.
 pub const MARK: &str = "⏰";
@@ -25,47 +25,12 @@ pub fn reminders_in(r: &[Recorded], thread: u64) -> Vec<Recorded> {
 
 /// Runs `/plan start` in the watched channel; returns the new plan's thread.
 pub async fn start_plan(h: &Harness, id: u64, title: &str, packs: &str) -> u64 {
-    let before = h.threads().len();
-    h.fake.command(
-        id,
-        Caller {
-            channel: WATCHED,
-            user: ALICE,
-            perms: 0,
-        },
-        "plan",
-        slash(
-            "start",
-            json!([{"name": "title", "type": 3, "value": title}, {"name": "packs", "type": 3, "value": packs}]),
-        ),
-        json!({}),
-    );
-    h.wait_response(id, "the start confirmation", |r| {
-        content(r).contains("started in")
-    })
-    .await;
-    let threads = h.threads();
-    assert_eq!(threads.len(), before + 1, "one thread per plan");
-    threads[before].response["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
+    h.start_by_command(id, title, packs).await.1
 }
 
 /// Runs `/plan SUB` in `thread` and waits for its reply; returns the reply's text.
 pub async fn in_thread(h: &Harness, id: u64, thread: u64, sub: &str, options: Value) -> String {
-    h.fake.command(
-        id,
-        Caller {
-            channel: thread,
-            user: ALICE,
-            perms: 0,
-        },
-        "plan",
-        slash(sub, options),
-        json!({}),
-    );
+    h.plan_command(id, thread, sub, options);
     let r = h.wait_response(id, sub, |r| !content(r).is_empty()).await;
     content(&r)
 }
