@@ -83,30 +83,9 @@ fn to_issue((repo, number, url): (String, i64, String)) -> Result<GithubIssue> {
 mod tests {
     use super::super::testing::fresh;
     use super::*;
-    use crate::ids::{ChannelId, GuildId, MessageId, UserId};
-    use crate::packs::PackSet;
-    use crate::plan::{Author, snapshot};
-    use crate::store::NewPlan;
 
     async fn a_plan(store: &Store) -> PlanId {
-        let packs = PackSet::shipped().unwrap();
-        let np = NewPlan {
-            guild: GuildId(1),
-            channel: ChannelId(2),
-            thread: None,
-            title: "Refunds".into(),
-            created_by: Author {
-                id: UserId(3),
-                name: "ana".into(),
-            },
-            created_at: Utc::now(),
-            packs: vec!["payments".into()],
-            questions: snapshot(&packs, &["payments".into()]).unwrap(),
-            detection: None,
-            source: Some(MessageId(1)),
-            depth: crate::plan::select::Depth::Quick,
-            more: vec![],
-        };
+        let np = super::super::tests::new_plan(1);
         store.create_plan(&np).await.unwrap().0
     }
 
