@@ -491,9 +491,13 @@ impl<W: Write> Session<'_, W> {
 
 /// The prompt as plain text.
 pub fn prompt_text(d: &Detection) -> String {
-    let [title, why, packs] = crate::plan::summary::prompt_lines(d, str::to_string, usize::MAX);
+    let lines: Vec<String> = crate::plan::summary::prompt_lines(d, str::to_string, usize::MAX)
+        .iter()
+        .map(|(label, text)| format!("{label}: {text}"))
+        .collect();
     format!(
-        "── plancheck ──\n{title}\n{why}\n{packs}\n→ /start to open the checklist, /dismiss if this is not a feature"
+        "── plancheck ──\n{}\n→ /start to open the checklist, /dismiss if this is not a feature",
+        lines.join("\n")
     )
 }
 

@@ -131,11 +131,12 @@ pub fn quote_user_text(s: &str) -> String {
 }
 
 pub fn prompt_content(d: &Detection) -> String {
-    let [title, why, packs] =
+    let [(title_label, title), (why_label, why), (packs_label, packs)] =
         crate::plan::summary::prompt_lines(d, |s| quote_user_text(&fit(s, 80)), 8);
-    // The first label in bold: `**Sounds like a new feature:** …`.
-    let title = title.replacen(": ", ":** ", 1);
-    fit(&format!("**{title}\n{why}\n{packs}"), MAX_CONTENT)
+    fit(
+        &format!("**{title_label}:** {title}\n{why_label}: {why}\n{packs_label}: {packs}"),
+        MAX_CONTENT,
+    )
 }
 
 pub fn prompt_buttons(id: DetectionId) -> Vec<CreateActionRow> {

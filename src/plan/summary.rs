@@ -37,13 +37,14 @@ impl PlanSummary {
     }
 }
 
-/// The three lines of a prompt, the same in Discord and the console; `quote` makes text
-/// people typed safe for the medium (and may shorten it), `max_packs` bounds the list.
+/// The three lines of a prompt as (label, text), the same in Discord and the console;
+/// `quote` makes text people typed safe for the medium (and may shorten it), `max_packs`
+/// bounds the list.
 pub fn prompt_lines(
     d: &crate::detect::Detection,
     quote: impl Fn(&str) -> String,
     max_packs: usize,
-) -> [String; 3] {
+) -> [(&'static str, String); 3] {
     let why: Vec<String> = d
         .reasons(6)
         .iter()
@@ -56,14 +57,17 @@ pub fn prompt_lines(
         .map(|p| format!("{} ({})", p.name, p.questions))
         .collect();
     [
-        format!("Sounds like a new feature: {}", quote(&d.title)),
-        format!(
-            "Why I think so: {} — score {:.1} (threshold {:.1})",
-            why.join(", "),
-            d.score,
-            d.threshold
+        ("Sounds like a new feature", quote(&d.title)),
+        (
+            "Why I think so",
+            format!(
+                "{} — score {:.1} (threshold {:.1})",
+                why.join(", "),
+                d.score,
+                d.threshold
+            ),
         ),
-        format!("Planning packs that fit: {}", packs.join(", ")),
+        ("Planning packs that fit", packs.join(", ")),
     ]
 }
 
