@@ -27,17 +27,17 @@ fn dev_corpus_figures_stay_above_their_floors() {
     let report = eval::report_at(&rows, &peaks, settings.threshold);
     let chat = report.sources["frminer_chat"];
     let forum = report.sources["tizard_forum"];
-    // Learned model (issue 9), never trained on this corpus: frminer_chat F1 0.189
-    // (P 0.245), tizard_forum F1 0.542 (P 1.00) at the default threshold; below the
+    // Learned model (issue 9), never trained on this corpus: frminer_chat F1 0.224
+    // (P 0.298), tizard_forum F1 0.614 (P 1.00) at the default threshold; below the
     // hand-tuned cues' 0.467 / 0.814, which were fitted to these rows (see the README).
     // Floors a little under the figures reached.
-    assert!(chat.f1 >= 0.17, "frminer_chat F1 fell to {:.3}", chat.f1);
+    assert!(chat.f1 >= 0.20, "frminer_chat F1 fell to {:.3}", chat.f1);
     assert!(
-        chat.precision >= 0.21,
+        chat.precision >= 0.27,
         "frminer_chat precision fell to {:.3}",
         chat.precision
     );
-    assert!(forum.f1 >= 0.50, "tizard_forum F1 fell to {:.3}", forum.f1);
+    assert!(forum.f1 >= 0.58, "tizard_forum F1 fell to {:.3}", forum.f1);
     assert!(
         forum.precision >= 0.90,
         "tizard_forum precision fell to {:.3}",
@@ -118,8 +118,9 @@ fn the_shipped_model_is_what_train_produces() {
 
 /// Cross-validated figures of the training recipe on the shipped conversations and the
 /// issue corpus (each fold scored by a model that never saw it): the floors sit a little
-/// under what `plancheck train --cv` prints at the default threshold (design recall 0.807,
-/// false prompts 3.3 %; community chat recall 0.629, false prompts 3.6 %; issues F1 0.32).
+/// under what `plancheck train --cv` prints at the default threshold (design recall 0.799
+/// on 800 conversations, batch7's harder ones included; false prompts 3.7 %; community
+/// chat recall 0.614, false prompts 5.5 %; issues F1 0.31).
 #[test]
 fn cross_validated_figures_stay_above_their_floors() {
     use plancheck::eval::train;
