@@ -5,6 +5,7 @@
 use crate::detect;
 use crate::guild::{COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range};
 use crate::plan::remind;
+use crate::store::Location;
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider, providers::Serialized};
 use secrecy::{ExposeSecret, SecretString};
@@ -58,9 +59,9 @@ impl fmt::Display for Secret {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// SQLite database file.
-    #[serde(deserialize_with = "database")]
-    pub database: PathBuf,
+    /// SQLite database file, or a PostgreSQL server's database (`postgres://…`).
+    #[serde(deserialize_with = "database", serialize_with = "database_out")]
+    pub database: Location,
     /// A folder of the server's own packs (`*.toml`), added to or replacing shipped ones.
     pub packs_dir: Option<PathBuf>,
     /// Log filter (`info`, `plancheck=debug`, …).
@@ -221,7 +222,7 @@ impl Default for DiscordConfig {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            database: PathBuf::from("plancheck.db"),
+            database: Location::Sqlite(PathBuf::from("plancheck.db")),
             packs_dir: None,
             log: "info".into(),
             detection: DetectionConfig::default(),
@@ -387,12 +388,16 @@ fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(out)
 }
 
-fn database<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
-    let path = PathBuf::deserialize(d)?;
-    if path.as_os_str().is_empty() {
+fn database<'de, D: Deserializer<'de>>(d: D) -> Result<Location, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.is_empty() {
         return Err(D::Error::custom("database must not be empty"));
     }
-    Ok(path)
+    Location::parse(&s).map_err(D::Error::custom)
+}
+
+fn database_out<S: serde::Serializer>(l: &Location, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&l.to_config())
 }
 
 /// Where environment variables start.
@@ -619,7 +624,10 @@ mod tests {
         assert_eq!(cfg.discord, DiscordConfig::default());
         assert_eq!(cfg.reminders, RemindersConfig::default());
         assert_eq!(cfg.github, GithubConfig::default());
-        assert_eq!(cfg.database, PathBuf::from("plancheck.db"));
+        assert_eq!(
+            cfg.database,
+            Location::Sqlite(PathBuf::from("plancheck.db"))
+        );
     }
 
     #[test]
@@ -676,6 +684,27 @@ mod tests {
         assert_eq!(e.place, "c.toml:2");
         let e = Config::parse("c.toml", "\ndatabase = \"\"\n").unwrap_err();
         assert_eq!(e.to_string(), "c.toml:2: database must not be empty");
+    }
+
+    #[test]
+    fn a_postgres_url_selects_postgresql_and_anything_else_is_a_sqlite_file() {
+        let url = "postgres://bot:secret@db.example:5432/plancheck";
+        let cfg = Config::parse("c.toml", &format!("database = \"{url}\"\n")).unwrap();
+        assert_eq!(cfg.database, Location::Postgres(url.into()));
+        assert_eq!(
+            cfg.database.to_string(),
+            "postgres://bot:***@db.example:5432/plancheck",
+            "shown without its password"
+        );
+        assert!(!format!("{cfg:?}").contains("secret"));
+        let cfg = Config::parse("c.toml", "database = \"postgresql://db/p\"\n").unwrap();
+        assert!(matches!(cfg.database, Location::Postgres(_)));
+        // Control: a path, even one that mentions postgres, stays a SQLite file.
+        let cfg = Config::parse("c.toml", "database = \"data/postgres.db\"\n").unwrap();
+        assert_eq!(cfg.database, Location::Sqlite("data/postgres.db".into()));
+        let e = Config::parse("c.toml", "\ndatabase = \"postgres://db:port/x\"\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2", "{e}");
+        assert!(e.to_string().contains("not a PostgreSQL URL"), "{e}");
     }
 
     #[test]
@@ -764,7 +793,7 @@ mod tests {
         };
         let cfg = Config::load(None, env).unwrap();
         let expected = Config {
-            database: PathBuf::from("2024"),
+            database: Location::Sqlite(PathBuf::from("2024")),
             packs_dir: Some(PathBuf::from("packs")),
             log: "plancheck=debug,warn".into(),
             detection: DetectionConfig {
@@ -888,7 +917,7 @@ mod tests {
         };
         let cfg = Config::load(None, env).unwrap();
         assert_eq!(cfg.detection.threshold, 4.5);
-        assert_eq!(cfg.database, PathBuf::from("/tmp/x.db"));
+        assert_eq!(cfg.database, Location::Sqlite(PathBuf::from("/tmp/x.db")));
         let bad = |k: &str| (k == "PLANCHECK_THRESHOLD").then(|| "high".to_string());
         let e = Config::load(None, bad).unwrap_err();
         assert_eq!(e.place, "PLANCHECK_THRESHOLD");
