@@ -339,8 +339,9 @@ pub(crate) mod testing {
     }
 
     /// Creates a database with a name of its own on the server `PLANCHECK_TEST_POSTGRES`
-    /// names; a server that cannot be reached fails the test, saying how to start one.
-    async fn postgres_db() -> TestDb {
+    /// names (empty: nothing migrated yet); a server that cannot be reached fails the
+    /// test, saying how to start one.
+    pub async fn postgres_db() -> TestDb {
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let admin =
             std::env::var("PLANCHECK_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.into());

@@ -271,3 +271,15 @@ async fn a_sqlite_path_with_spaces_and_url_characters_is_opened_as_written() {
     let again = Store::open_existing(&path).await.unwrap();
     assert!(again.plan(id).await.unwrap().is_some());
 }
+
+/// Processes that start together on a new PostgreSQL database: sqlx's migrator holds an
+/// advisory lock, so the tables are created once and both open it.
+#[tokio::test]
+async fn processes_opening_a_new_postgres_database_together_both_open_it() {
+    let db = crate::store::testing::postgres_db().await;
+    let (a, b) = tokio::join!(Store::open(&db.location), Store::open(&db.location));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let (id, created) = a.create_plan(&new_plan(1)).await.unwrap();
+    assert!(created);
+    assert_eq!(b.create_plan(&new_plan(1)).await.unwrap(), (id, false));
+}
