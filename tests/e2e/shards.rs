@@ -64,6 +64,17 @@ async fn two_processes_split_the_shards_and_share_one_postgres_database() {
     let plans = store.list_plans(&PlanFilter::default(), 10).await.unwrap();
     assert_eq!(plans.len(), 1, "{plans:?}");
     let plan = plans[0].id;
+    // A server setting, changed through the same process.
+    h.admin(
+        300_000_000_000_000_042,
+        MANAGE_GUILD,
+        "settings",
+        json!([{"name": "sensitivity", "type": 10, "value": 4.5}]),
+    );
+    h.wait_response(300_000_000_000_000_042, "settings", |r| {
+        content(r).contains("Sensitivity (threshold): 4.50, set by hand")
+    })
+    .await;
 
     // The process that started the plan stops; another takes its shards over and the
     // plan is answered through it, from the shared database.
@@ -86,6 +97,12 @@ async fn two_processes_split_the_shards_and_share_one_postgres_database() {
     })
     .await;
     assert_eq!(fake.delivered_to("INTERACTION_CREATE", answer), [owner]);
+    // The new process has the server's setting and watched channel from the database.
+    h.admin(300_000_000_000_000_044, MANAGE_GUILD, "status", json!([]));
+    h.wait_response(300_000_000_000_000_044, "status", |r| {
+        content(r).contains("4.50, set by hand") && content(r).contains(&format!("<#{WATCHED}>"))
+    })
+    .await;
     let saved = store.plan(plan).await.unwrap().unwrap();
     assert_eq!(saved.events.len(), 1);
     assert_eq!(saved.events[0].text, "hosted fields");
