@@ -5,6 +5,7 @@
 use crate::detect;
 use crate::guild::{COOLDOWN_MINUTES, THRESHOLD, WINDOW_MESSAGES, WINDOW_MINUTES, check_range};
 use crate::plan::remind;
+use crate::store::Location;
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider, providers::Serialized};
 use secrecy::{ExposeSecret, SecretString};
@@ -58,9 +59,9 @@ impl fmt::Display for Secret {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// SQLite database file.
-    #[serde(deserialize_with = "database")]
-    pub database: PathBuf,
+    /// SQLite database file, or a PostgreSQL server's database (`postgres://…`).
+    #[serde(deserialize_with = "database", serialize_with = "database_out")]
+    pub database: Location,
     /// A folder of the server's own packs (`*.toml`), added to or replacing shipped ones.
     pub packs_dir: Option<PathBuf>,
     /// Log filter (`info`, `plancheck=debug`, …).
@@ -155,6 +156,72 @@ pub struct DiscordConfig {
     /// detection are shed (answers never are).
     #[serde(deserialize_with = "message_queue")]
     pub message_queue: usize,
+    /// The bot's gateway shards in all its processes together (Discord's shard count).
+    #[serde(deserialize_with = "shard_count")]
+    pub shard_count: u32,
+    /// The shards this process runs, `"0-3"` or `"2"`; every shard when unset.
+    #[serde(deserialize_with = "shards", serialize_with = "shards_out")]
+    pub shards: Option<Shards>,
+}
+
+/// A range of gateway shards, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shards {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl fmt::Display for Shards {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
+        }
+    }
+}
+
+impl std::str::FromStr for Shards {
+    type Err = String;
+
+    /// `"0-3"` (shards 0, 1, 2 and 3) or `"2"`.
+    fn from_str(s: &str) -> Result<Shards, String> {
+        let bad = || {
+            format!("discord.shards = '{s}' must be a shard or a range of shards: \"2\", \"0-3\"")
+        };
+        let number = |n: &str| n.trim().parse::<u32>().map_err(|_| bad());
+        let (first, last) = match s.split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => (number(s)?, number(s)?),
+        };
+        if first > last {
+            return Err(bad());
+        }
+        Ok(Shards { first, last })
+    }
+}
+
+impl DiscordConfig {
+    /// The shards this process runs (both ends included) and the shard count.
+    pub fn shard_plan(&self) -> (Shards, u32) {
+        let all = Shards {
+            first: 0,
+            last: self.shard_count - 1,
+        };
+        (self.shards.unwrap_or(all), self.shard_count)
+    }
+
+    /// The range must lie within the count.
+    fn check_shards(&self) -> Result<(), String> {
+        match self.shards {
+            Some(s) if s.last >= self.shard_count => Err(format!(
+                "discord.shards = '{s}' is outside discord.shard_count = {} (shards are numbered 0 to {})",
+                self.shard_count,
+                self.shard_count - 1
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Reminders for open plans whose critical questions stay open (see `plan::remind`).
@@ -205,6 +272,8 @@ impl RemindersConfig {
 /// Allowed values of `discord.message_lanes` and `discord.message_queue`.
 pub const MESSAGE_LANES: RangeInclusive<usize> = 1..=256;
 pub const MESSAGE_QUEUE: RangeInclusive<usize> = 100..=1_000_000;
+/// Allowed values of `discord.shard_count`.
+pub const SHARD_COUNT: RangeInclusive<u32> = 1..=65_535;
 
 impl Default for DiscordConfig {
     fn default() -> Self {
@@ -214,6 +283,8 @@ impl Default for DiscordConfig {
             rest_proxy: None,
             message_lanes: 8,
             message_queue: 20_000,
+            shard_count: 1,
+            shards: None,
         }
     }
 }
@@ -221,7 +292,7 @@ impl Default for DiscordConfig {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            database: PathBuf::from("plancheck.db"),
+            database: Location::Sqlite(PathBuf::from("plancheck.db")),
             packs_dir: None,
             log: "info".into(),
             detection: DetectionConfig::default(),
@@ -299,6 +370,23 @@ fn message_lanes<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 
 fn message_queue<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     in_range(d, "discord.message_queue", &MESSAGE_QUEUE)
+}
+
+fn shard_count<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    in_range(d, "discord.shard_count", &SHARD_COUNT)
+}
+
+fn shards<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Shards>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(|s| s.parse().map_err(D::Error::custom))
+        .transpose()
+}
+
+fn shards_out<S: serde::Serializer>(v: &Option<Shards>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(r) => s.serialize_some(&r.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 fn retention_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -387,12 +475,16 @@ fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(out)
 }
 
-fn database<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
-    let path = PathBuf::deserialize(d)?;
-    if path.as_os_str().is_empty() {
+fn database<'de, D: Deserializer<'de>>(d: D) -> Result<Location, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.is_empty() {
         return Err(D::Error::custom("database must not be empty"));
     }
-    Ok(path)
+    Location::parse(&s).map_err(D::Error::custom)
+}
+
+fn database_out<S: serde::Serializer>(l: &Location, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&l.to_config())
 }
 
 /// Where environment variables start.
@@ -496,6 +588,28 @@ impl Provider for Environment {
     }
 }
 
+/// `file:line` of `shards` in the file's `[discord]` table (else the file, or the count's
+/// line when only the count is written).
+fn shards_place(file: &str, src: &str) -> String {
+    let mut section = "";
+    let mut found = None;
+    for (n, line) in src.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[discord]" {
+            let key = line.split('=').next().unwrap_or("").trim();
+            if key == "shards" || (key == "shard_count" && found.is_none()) {
+                found = Some(n + 1);
+            }
+        }
+    }
+    match found {
+        Some(n) => format!("{file}:{n}"),
+        None => file.to_string(),
+    }
+}
+
 fn from_figment(e: figment::Error) -> ConfigError {
     let place = e
         .metadata
@@ -512,13 +626,17 @@ fn from_figment(e: figment::Error) -> ConfigError {
 impl Config {
     /// Parses a config file's text over the defaults; errors name `file:line` and the key.
     pub fn parse(file: &str, src: &str) -> Result<Config, ConfigError> {
-        toml::from_str(src).map_err(|e| {
+        let cfg: Config = toml::from_str(src).map_err(|e| {
             let place = match e.span() {
                 Some(s) => format!("{file}:{}", crate::packs::line_of(src, s.start)),
                 None => file.to_string(),
             };
             err(place, crate::packs::toml_message(src, &e))
-        })
+        })?;
+        cfg.discord
+            .check_shards()
+            .map_err(|m| err(shards_place(file, src), m))?;
+        Ok(cfg)
     }
 
     /// Loads `path` if given (it must exist), else defaults; then the environment
@@ -536,10 +654,25 @@ impl Config {
             }
             None => Config::default(),
         };
-        Figment::from(Serialized::defaults(file))
+        let cfg: Config = Figment::from(Serialized::defaults(file))
             .merge(Environment::read(&env))
             .extract_lossy()
-            .map_err(from_figment)
+            .map_err(from_figment)?;
+        cfg.discord.check_shards().map_err(|m| {
+            let var = ["PLANCHECK_DISCORD_SHARDS", "PLANCHECK_SHARDS"]
+                .into_iter()
+                .find(|v| env(v).is_some_and(|x| !x.is_empty()));
+            let place = match (var, path) {
+                (Some(v), _) => v.to_string(),
+                (None, Some(p)) => {
+                    let src = std::fs::read_to_string(p).unwrap_or_default();
+                    shards_place(&p.display().to_string(), &src)
+                }
+                (None, None) => "environment".to_string(),
+            };
+            err(place, m)
+        })?;
+        Ok(cfg)
     }
 
     /// The detector defaults this config sets.
@@ -619,7 +752,10 @@ mod tests {
         assert_eq!(cfg.discord, DiscordConfig::default());
         assert_eq!(cfg.reminders, RemindersConfig::default());
         assert_eq!(cfg.github, GithubConfig::default());
-        assert_eq!(cfg.database, PathBuf::from("plancheck.db"));
+        assert_eq!(
+            cfg.database,
+            Location::Sqlite(PathBuf::from("plancheck.db"))
+        );
     }
 
     #[test]
@@ -679,10 +815,75 @@ mod tests {
     }
 
     #[test]
+    fn shard_ranges_are_read_and_checked_against_the_count() {
+        let cfg =
+            Config::parse("c.toml", "[discord]\nshard_count = 4\nshards = \"2-3\"\n").unwrap();
+        assert_eq!(cfg.discord.shard_plan(), (Shards { first: 2, last: 3 }, 4));
+        let one = Config::parse("c.toml", "[discord]\nshard_count = 4\nshards = \"1\"\n").unwrap();
+        assert_eq!(one.discord.shard_plan(), (Shards { first: 1, last: 1 }, 4));
+        // Control: unset, a process runs every shard; the default is one shard.
+        let all = Config::parse("c.toml", "[discord]\nshard_count = 4\n").unwrap();
+        assert_eq!(all.discord.shard_plan(), (Shards { first: 0, last: 3 }, 4));
+        assert_eq!(
+            Config::default().discord.shard_plan(),
+            (Shards { first: 0, last: 0 }, 1)
+        );
+        let e = Config::parse("c.toml", "[discord]\nshard_count = 4\n\nshards = \"2-4\"\n")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml:4: discord.shards = '2-4' is outside discord.shard_count = 4 (shards are numbered 0 to 3)"
+        );
+        let e = Config::parse("c.toml", "[discord]\nshards = \"3-1\"\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
+        assert!(e.to_string().contains("must be a shard or a range"), "{e}");
+        let e = Config::parse("c.toml", "[discord]\nshards = \"a\"\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
+        let e = Config::parse("c.toml", "[discord]\nshard_count = 0\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2");
+        // From the environment: the error names the variable.
+        let env = |k: &str| match k {
+            "PLANCHECK_DISCORD_SHARD_COUNT" => Some("2".to_string()),
+            "PLANCHECK_DISCORD_SHARDS" => Some("1-2".to_string()),
+            _ => None,
+        };
+        let e = Config::load(None, env).unwrap_err();
+        assert_eq!(e.place, "PLANCHECK_DISCORD_SHARDS", "{e}");
+        let env = |k: &str| match k {
+            "PLANCHECK_DISCORD_SHARD_COUNT" => Some("2".to_string()),
+            "PLANCHECK_DISCORD_SHARDS" => Some("1".to_string()),
+            _ => None,
+        };
+        let cfg = Config::load(None, env).unwrap();
+        assert_eq!(cfg.discord.shard_plan(), (Shards { first: 1, last: 1 }, 2));
+    }
+
+    #[test]
+    fn a_postgres_url_selects_postgresql_and_anything_else_is_a_sqlite_file() {
+        let url = "postgres://bot:secret@db.example:5432/plancheck";
+        let cfg = Config::parse("c.toml", &format!("database = \"{url}\"\n")).unwrap();
+        assert_eq!(cfg.database, Location::Postgres(url.into()));
+        assert_eq!(
+            cfg.database.to_string(),
+            "postgres://bot:***@db.example:5432/plancheck",
+            "shown without its password"
+        );
+        assert!(!format!("{cfg:?}").contains("secret"));
+        let cfg = Config::parse("c.toml", "database = \"postgresql://db/p\"\n").unwrap();
+        assert!(matches!(cfg.database, Location::Postgres(_)));
+        // Control: a path, even one that mentions postgres, stays a SQLite file.
+        let cfg = Config::parse("c.toml", "database = \"data/postgres.db\"\n").unwrap();
+        assert_eq!(cfg.database, Location::Sqlite("data/postgres.db".into()));
+        let e = Config::parse("c.toml", "\ndatabase = \"postgres://db:port/x\"\n").unwrap_err();
+        assert_eq!(e.place, "c.toml:2", "{e}");
+        assert!(e.to_string().contains("not a PostgreSQL URL"), "{e}");
+    }
+
+    #[test]
     fn every_key_has_an_environment_variable_named_after_it() {
-        const KEYS: usize = 24;
-        const FULL: usize = 24;
-        const SHORT: usize = 18;
+        const KEYS: usize = 26;
+        const FULL: usize = 26;
+        const SHORT: usize = 20;
         let vars = env_vars();
         let find = |name: &str| vars.iter().find(|v| v.name == name).map(|v| v.key.as_str());
         assert_eq!(
@@ -744,6 +945,8 @@ mod tests {
             ("PLANCHECK_DISCORD_REST_PROXY", "http://127.0.0.1:8080"),
             ("PLANCHECK_DISCORD_MESSAGE_LANES", "4"),
             ("PLANCHECK_MESSAGE_QUEUE", "500"),
+            ("PLANCHECK_DISCORD_SHARD_COUNT", "4"),
+            ("PLANCHECK_SHARDS", "2-3"),
             ("PLANCHECK_REMINDERS_ENABLED", "false"),
             ("PLANCHECK_REMINDERS_AFTER", "1s"),
             ("PLANCHECK_REMINDERS_HOURS", "00:00-24:00"),
@@ -764,7 +967,7 @@ mod tests {
         };
         let cfg = Config::load(None, env).unwrap();
         let expected = Config {
-            database: PathBuf::from("2024"),
+            database: Location::Sqlite(PathBuf::from("2024")),
             packs_dir: Some(PathBuf::from("packs")),
             log: "plancheck=debug,warn".into(),
             detection: DetectionConfig {
@@ -783,6 +986,8 @@ mod tests {
                 rest_proxy: Some("http://127.0.0.1:8080".into()),
                 message_lanes: 4,
                 message_queue: 500,
+                shard_count: 4,
+                shards: Some(Shards { first: 2, last: 3 }),
             },
             reminders: RemindersConfig {
                 enabled: false,
@@ -888,7 +1093,7 @@ mod tests {
         };
         let cfg = Config::load(None, env).unwrap();
         assert_eq!(cfg.detection.threshold, 4.5);
-        assert_eq!(cfg.database, PathBuf::from("/tmp/x.db"));
+        assert_eq!(cfg.database, Location::Sqlite(PathBuf::from("/tmp/x.db")));
         let bad = |k: &str| (k == "PLANCHECK_THRESHOLD").then(|| "high".to_string());
         let e = Config::load(None, bad).unwrap_err();
         assert_eq!(e.place, "PLANCHECK_THRESHOLD");

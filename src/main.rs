@@ -89,10 +89,7 @@ async fn service(cfg: &Config, open: Open) -> Result<Service> {
     }
     .map_err(|e| match e {
         e @ StoreError::Missing(_) => anyhow::Error::new(e),
-        e => anyhow::Error::new(e).context(format!(
-            "cannot open the database {}",
-            cfg.database.display()
-        )),
+        e => anyhow::Error::new(e).context(format!("cannot open the database {}", cfg.database)),
     })?;
     let github = plancheck::github::GitHub::new(&cfg.github, cfg.github_token(env)?);
     Ok(Service::new(store, packs, cues, cfg.detector_defaults())

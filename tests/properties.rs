@@ -670,7 +670,7 @@ fn check_config(src: &str) -> Result<(), TestCaseError> {
             prop_assert!(plancheck::guild::WINDOW_MESSAGES.contains(&d.window_messages));
             prop_assert!(plancheck::guild::WINDOW_MINUTES.contains(&d.window_minutes));
             prop_assert!(plancheck::guild::COOLDOWN_MINUTES.contains(&d.cooldown_minutes));
-            prop_assert!(!cfg.database.as_os_str().is_empty());
+            prop_assert!(!cfg.database.to_string().is_empty());
         }
         Err(e) => {
             prop_assert!(e.place.starts_with("c.toml"), "{e}");

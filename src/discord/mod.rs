@@ -16,7 +16,7 @@ pub mod render;
 mod replay;
 mod retry;
 
-use crate::config::{Config, Secret};
+use crate::config::{Config, Secret, Shards};
 use crate::ids::{ChannelId, GuildId, MessageId, UserId};
 use crate::service::Service;
 use anyhow::Context as _;
@@ -91,6 +91,10 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
     let http = http.build();
     let dev_guild = cfg.discord.dev_guild;
     let (lanes, queue) = (cfg.discord.message_lanes, cfg.discord.message_queue);
+    let (Shards { first, last }, total) = cfg.discord.shard_plan();
+    if total > 1 {
+        tracing::info!(first, last, total, "running a range of the gateway shards");
+    }
     let data_service = service.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -160,7 +164,9 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         }
     };
     let result = tokio::select! {
-        r = client.start() => r,
+        // serenity's range is inclusive at both ends (`a..b` starts shards a to b), so
+        // shards 0-1 of 4 are `0..1`; one shard of one is `start()`.
+        r = client.start_shard_range(first..last, total) => r,
         () = stop => Ok(()),
     };
     // A reminder being posted finishes and is recorded before the database closes.

@@ -11,9 +11,9 @@ impl Store {
     #[tracing::instrument(skip_all, fields(plan = %plan, question = %e.question_id))]
     pub async fn record_event(&self, plan: PlanId, e: &AnswerEvent) -> Result<bool> {
         let mut tx = self.pool().begin().await?;
-        let r = sqlx::query(
+        let r: std::result::Result<(i64,), _> = sqlx::query_as(
             "INSERT INTO answer_events (plan_id, question_id, kind, text, author_id, author_name, at, source_id, said_in_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(plan.0)
         .bind(&e.question_id)
@@ -24,10 +24,10 @@ impl Store {
         .bind(ts(e.at))
         .bind(e.source.map(|s| id(s.0)))
         .bind(e.said_in.map(|s| id(s.0)))
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await;
         let inserted = match r {
-            Ok(done) => done.last_insert_rowid(),
+            Ok((new,)) => new,
             Err(err) if is_unique_violation(&err) => return Ok(false),
             Err(err) => return Err(err.into()),
         };
@@ -62,7 +62,7 @@ impl Store {
             "SELECT e.question_id, e.kind, e.text, e.author_id, e.author_name, e.at, e.source_id, e.said_in_id,
                     d.author_id, d.author_name, d.at, d.source_id
              FROM answer_events e LEFT JOIN decisions d ON d.answer_event_id = e.id
-             WHERE e.plan_id = ? ORDER BY e.id",
+             WHERE e.plan_id = $1 ORDER BY e.id",
         )
         .bind(plan.0)
         .fetch_all(self.pool())

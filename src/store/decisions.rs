@@ -28,9 +28,9 @@ impl Store {
     ) -> Result<Marked> {
         let r = sqlx::query(
             "INSERT INTO decisions (answer_event_id, author_id, author_name, at, source_id)
-             SELECT e.id, ?, ?, ?, ? FROM answer_events e
+             SELECT e.id, $1, $2, $3, $4 FROM answer_events e
              WHERE e.kind = 'answer' AND e.id = (
-                 SELECT MAX(id) FROM answer_events WHERE plan_id = ? AND question_id = ?)",
+                 SELECT MAX(id) FROM answer_events WHERE plan_id = $5 AND question_id = $6)",
         )
         .bind(id(d.by.id.0))
         .bind(&d.by.name)
@@ -50,13 +50,13 @@ impl Store {
 
     /// Marks the answer event `answer_event_id` (just inserted by the same transaction).
     pub(super) async fn insert_decision(
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut sqlx::AnyConnection,
         answer_event_id: i64,
         d: &Decision,
     ) -> std::result::Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO decisions (answer_event_id, author_id, author_name, at, source_id)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(answer_event_id)
         .bind(id(d.by.id.0))
@@ -71,12 +71,18 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::super::tests::{answer, new_plan};
     use super::*;
     use crate::ids::{MessageId, UserId};
     use crate::plan::{AnswerEvent, Author, EventKind};
+    use crate::store::testing::{Backend, on_both_backends};
     use chrono::Utc;
+
+    on_both_backends!(
+        the_current_answer_is_marked_once_and_a_replay_marks_nothing,
+        nothing_is_marked_when_the_latest_event_is_not_an_answer,
+        an_answer_given_as_a_decision_is_written_whole_or_not_at_all,
+    );
 
     fn mark(source: u64) -> Decision {
         Decision {
@@ -89,9 +95,8 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn the_current_answer_is_marked_once_and_a_replay_marks_nothing() {
-        let (store, _dir) = fresh().await;
+    async fn the_current_answer_is_marked_once_and_a_replay_marks_nothing(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
         let q = "payments.pci";
         store
@@ -120,9 +125,8 @@ mod tests {
         assert_eq!(plan.decisions().len(), 1);
     }
 
-    #[tokio::test]
-    async fn nothing_is_marked_when_the_latest_event_is_not_an_answer() {
-        let (store, _dir) = fresh().await;
+    async fn nothing_is_marked_when_the_latest_event_is_not_an_answer(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
         let q = "payments.pci";
         assert_eq!(
@@ -146,9 +150,8 @@ mod tests {
         assert!(plan.history(q).all(|e| e.decision.is_none()));
     }
 
-    #[tokio::test]
-    async fn an_answer_given_as_a_decision_is_written_whole_or_not_at_all() {
-        let (store, _dir) = fresh().await;
+    async fn an_answer_given_as_a_decision_is_written_whole_or_not_at_all(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
         let decided = |q: &str, source: u64, mark_source: u64| AnswerEvent {
             decision: Some(mark(mark_source)),

@@ -109,7 +109,7 @@ impl Store {
         let packs: Vec<&str> = d.packs.iter().map(|p| p.id.as_str()).collect();
         let inserted: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO detections (guild_id, channel_id, message_id, score, threshold, title, evidence, packs, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (message_id) DO NOTHING RETURNING id",
         )
         .bind(id(guild.0))
@@ -126,7 +126,7 @@ impl Store {
         if let Some((new,)) = inserted {
             return Ok((DetectionId(new), true));
         }
-        let (existing,): (i64,) = sqlx::query_as("SELECT id FROM detections WHERE message_id = ?")
+        let (existing,): (i64,) = sqlx::query_as("SELECT id FROM detections WHERE message_id = $1")
             .bind(id(d.message_id.0))
             .fetch_one(self.pool())
             .await?;
@@ -138,7 +138,7 @@ impl Store {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
             columns!(),
-            " FROM detections WHERE id = ?"
+            " FROM detections WHERE id = $1"
         ))
         .bind(det.0)
         .fetch_optional(self.pool())
@@ -148,7 +148,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(detection = %det))]
     pub async fn set_prompt_message(&self, det: DetectionId, message: MessageId) -> Result<()> {
-        sqlx::query("UPDATE detections SET prompt_message_id = ? WHERE id = ?")
+        sqlx::query("UPDATE detections SET prompt_message_id = $1 WHERE id = $2")
             .bind(id(message.0))
             .bind(det.0)
             .execute(self.pool())
@@ -159,7 +159,7 @@ impl Store {
     /// Records that the prompt could not be posted, and why.
     #[tracing::instrument(skip_all, fields(detection = %det))]
     pub async fn set_undelivered(&self, det: DetectionId, reason: &str) -> Result<()> {
-        sqlx::query("UPDATE detections SET undelivered = ? WHERE id = ?")
+        sqlx::query("UPDATE detections SET undelivered = $1 WHERE id = $2")
             .bind(reason)
             .bind(det.0)
             .execute(self.pool())
@@ -171,7 +171,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(detection = %det))]
     pub async fn decide_detection(&self, det: DetectionId, outcome: Outcome) -> Result<bool> {
         let r =
-            sqlx::query("UPDATE detections SET outcome = ? WHERE id = ? AND outcome = 'pending'")
+            sqlx::query("UPDATE detections SET outcome = $1 WHERE id = $2 AND outcome = 'pending'")
                 .bind(outcome.as_str())
                 .bind(det.0)
                 .execute(self.pool())
@@ -189,7 +189,7 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT ",
             columns!(),
-            " FROM detections WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
+            " FROM detections WHERE guild_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
         ))
         .bind(id(guild.0))
         .bind(i64::from(limit))
@@ -201,8 +201,13 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::*;
+    use crate::store::testing::{Backend, on_both_backends};
+
+    on_both_backends!(
+        the_same_message_never_creates_a_second_detection,
+        an_outcome_is_decided_once,
+    );
 
     pub(crate) fn detection(message: u64) -> Detection {
         Detection {
@@ -218,9 +223,8 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn the_same_message_never_creates_a_second_detection() {
-        let (store, _dir) = fresh().await;
+    async fn the_same_message_never_creates_a_second_detection(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let (a, created) = store
             .insert_detection(GuildId(1), &detection(77))
             .await
@@ -238,9 +242,8 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn an_outcome_is_decided_once() {
-        let (store, _dir) = fresh().await;
+    async fn an_outcome_is_decided_once(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let (d, _) = store
             .insert_detection(GuildId(1), &detection(1))
             .await

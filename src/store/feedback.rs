@@ -55,7 +55,7 @@ impl Store {
     ) -> Result<bool> {
         let r = sqlx::query(
             "INSERT INTO feedback (guild_id, channel_id, detection_id, kind, user_id, at, source_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id(guild.0))
         .bind(id(channel.0))
@@ -80,11 +80,12 @@ impl Store {
         &self,
         since: DateTime<Utc>,
     ) -> Result<Vec<(GuildId, FeedbackKind, DateTime<Utc>)>> {
-        let rows: Vec<FeedbackRow> =
-            sqlx::query_as("SELECT guild_id, kind, at FROM feedback WHERE at >= ? ORDER BY at, id")
-                .bind(ts(since))
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<FeedbackRow> = sqlx::query_as(
+            "SELECT guild_id, kind, at FROM feedback WHERE at >= $1 ORDER BY at, id",
+        )
+        .bind(ts(since))
+        .fetch_all(self.pool())
+        .await?;
         rows.into_iter()
             .map(|r| {
                 Ok((
@@ -104,8 +105,8 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<FeedbackCounts> {
         let (nf, st): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(kind = 'not_feature'), 0), COALESCE(SUM(kind = 'started'), 0)
-             FROM feedback WHERE guild_id = ? AND at >= ?",
+            "SELECT COUNT(CASE WHEN kind = 'not_feature' THEN 1 END), COUNT(CASE WHEN kind = 'started' THEN 1 END)
+             FROM feedback WHERE guild_id = $1 AND at >= $2",
         )
         .bind(id(guild.0))
         .bind(ts(since))
@@ -128,12 +129,13 @@ struct FeedbackRow {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::*;
+    use crate::store::testing::{Backend, on_both_backends};
 
-    #[tokio::test]
-    async fn feedback_is_counted_once_per_source_event() {
-        let (store, _dir) = fresh().await;
+    on_both_backends!(feedback_is_counted_once_per_source_event,);
+
+    async fn feedback_is_counted_once_per_source_event(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let now = Utc::now();
         let add = |kind, source| {
             store.add_feedback(

@@ -19,7 +19,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(plan = %plan))]
     pub async fn github_issue(&self, plan: PlanId, repo: &Repo) -> Result<Option<GithubIssue>> {
         let row: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT repo, number, url FROM github_issues WHERE plan_id = ? AND repo = ?",
+            "SELECT repo, number, url FROM github_issues WHERE plan_id = $1 AND repo = $2",
         )
         .bind(plan.0)
         .bind(repo.to_string())
@@ -32,7 +32,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(plan = %plan))]
     pub async fn github_issues(&self, plan: PlanId) -> Result<Vec<GithubIssue>> {
         let rows: Vec<(String, i64, String)> = sqlx::query_as(
-            "SELECT repo, number, url FROM github_issues WHERE plan_id = ? ORDER BY created_at, repo",
+            "SELECT repo, number, url FROM github_issues WHERE plan_id = $1 ORDER BY created_at, repo",
         )
         .bind(plan.0)
         .fetch_all(self.pool())
@@ -50,7 +50,7 @@ impl Store {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO github_issues (plan_id, repo, number, url, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (plan_id, repo) DO UPDATE SET
                 number = excluded.number, url = excluded.url, updated_at = excluded.updated_at",
         )
@@ -81,8 +81,10 @@ fn to_issue((repo, number, url): (String, i64, String)) -> Result<GithubIssue> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::*;
+    use crate::store::testing::{Backend, on_both_backends};
+
+    on_both_backends!(a_plan_keeps_one_issue_per_repository_whatever_the_case,);
 
     async fn a_plan(store: &Store) -> PlanId {
         let np = super::super::tests::new_plan(1);
@@ -97,9 +99,8 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_plan_keeps_one_issue_per_repository_whatever_the_case() {
-        let (store, _dir) = fresh().await;
+    async fn a_plan_keeps_one_issue_per_repository_whatever_the_case(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let plan = a_plan(&store).await;
         let repo = Repo::parse("octo/api").unwrap();
         assert_eq!(store.github_issue(plan, &repo).await.unwrap(), None);

@@ -29,35 +29,35 @@ pub struct Purged {
 /// The rows that name a person, and how each is rewritten. `?1` the former member's name,
 /// `?2` the member, `?3` the server (NULL: every server).
 const FORGET: &[&str] = &[
-    "UPDATE plans SET created_by_id = 0, created_by_name = ?1
-     WHERE created_by_id = ?2 AND (?3 IS NULL OR guild_id = ?3)",
-    "UPDATE plan_questions SET suggested_author_id = 0, suggested_author_name = ?1
-     WHERE suggested_author_id = ?2
-       AND plan_id IN (SELECT id FROM plans WHERE ?3 IS NULL OR guild_id = ?3)",
-    "UPDATE plan_questions SET asked_author_id = 0, asked_author_name = ?1
-     WHERE asked_author_id = ?2
-       AND plan_id IN (SELECT id FROM plans WHERE ?3 IS NULL OR guild_id = ?3)",
-    "UPDATE answer_events SET author_id = 0, author_name = ?1
-     WHERE author_id = ?2
-       AND plan_id IN (SELECT id FROM plans WHERE ?3 IS NULL OR guild_id = ?3)",
+    "UPDATE plans SET created_by_id = 0, created_by_name = $1
+     WHERE created_by_id = $2 AND ($3 IS NULL OR guild_id = $3)",
+    "UPDATE plan_questions SET suggested_author_id = 0, suggested_author_name = $1
+     WHERE suggested_author_id = $2
+       AND plan_id IN (SELECT id FROM plans WHERE $3 IS NULL OR guild_id = $3)",
+    "UPDATE plan_questions SET asked_author_id = 0, asked_author_name = $1
+     WHERE asked_author_id = $2
+       AND plan_id IN (SELECT id FROM plans WHERE $3 IS NULL OR guild_id = $3)",
+    "UPDATE answer_events SET author_id = 0, author_name = $1
+     WHERE author_id = $2
+       AND plan_id IN (SELECT id FROM plans WHERE $3 IS NULL OR guild_id = $3)",
     "UPDATE feedback SET user_id = 0
-     WHERE user_id = ?2 AND (?3 IS NULL OR guild_id = ?3)",
+     WHERE user_id = $2 AND ($3 IS NULL OR guild_id = $3)",
     "UPDATE watched_channels SET added_by = 0
-     WHERE added_by = ?2 AND (?3 IS NULL OR guild_id = ?3)",
+     WHERE added_by = $2 AND ($3 IS NULL OR guild_id = $3)",
     "UPDATE forget_log SET by_id = 0
-     WHERE by_id = ?2 AND (?3 IS NULL OR guild_id = ?3)",
-    "UPDATE decisions SET author_id = 0, author_name = ?1
-     WHERE author_id = ?2
+     WHERE by_id = $2 AND ($3 IS NULL OR guild_id = $3)",
+    "UPDATE decisions SET author_id = 0, author_name = $1
+     WHERE author_id = $2
        AND answer_event_id IN (SELECT e.id FROM answer_events e JOIN plans p ON p.id = e.plan_id
-                               WHERE ?3 IS NULL OR p.guild_id = ?3)",
+                               WHERE $3 IS NULL OR p.guild_id = $3)",
     "UPDATE nudges_silenced SET by_user_id = 0
-     WHERE by_user_id = ?2 AND (?3 IS NULL OR guild_id = ?3)",
+     WHERE by_user_id = $2 AND ($3 IS NULL OR guild_id = $3)",
 ];
 
 /// Detections made before `?1` that never became a plan.
 macro_rules! unstarted {
     () => {
-        "created_at < ?1 AND outcome <> 'started'
+        "created_at < $1 AND outcome <> 'started'
          AND NOT EXISTS (SELECT 1 FROM plans WHERE plans.detection_id = detections.id)"
     };
 }
@@ -86,7 +86,7 @@ impl Store {
         }
         line.count = count;
         let logged = sqlx::query(
-            "INSERT INTO forget_log (at, by_id, guild_id, count, source_id) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO forget_log (at, by_id, guild_id, count, source_id) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(ts(line.at))
         .bind(line.by.map(|u| id(u.0)))
@@ -141,7 +141,7 @@ impl Store {
     pub async fn purge_before(&self, cutoff: DateTime<Utc>) -> Result<Purged> {
         let cutoff = ts(cutoff);
         let mut tx = self.pool().begin().await?;
-        let feedback = sqlx::query("DELETE FROM feedback WHERE at < ?1")
+        let feedback = sqlx::query("DELETE FROM feedback WHERE at < $1")
             .bind(&cutoff)
             .execute(&mut *tx)
             .await?

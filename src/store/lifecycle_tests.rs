@@ -1,13 +1,20 @@
 //! Forgetting a member and purging old detections, each on a fresh database.
 
-use super::super::testing::fresh;
 use super::*;
 use crate::detect::Detection;
 use crate::ids::{ChannelId, DetectionId, PlanId};
-use crate::packs::PackSet;
 use crate::plan::{AnswerEvent, Author, EventKind, Quote, snapshot};
+use crate::store::testing::{Backend, on_both_backends};
 use crate::store::{FeedbackKind, NewPlan, Outcome};
 use chrono::Duration;
+
+on_both_backends!(
+    forgetting_a_member_rewrites_every_row_naming_them_in_that_server_only,
+    forgetting_again_changes_nothing_and_a_replay_writes_no_second_line,
+    forgetting_everywhere_covers_every_server_and_the_admins_own_audit_lines,
+    a_purge_deletes_old_unstarted_detections_and_old_feedback_only,
+    forgetting_covers_the_decisions_a_member_marked_and_the_nudges_they_silenced,
+);
 
 const FORMER: &str = "former member";
 const ANA: UserId = UserId(3);
@@ -39,8 +46,8 @@ fn quote(u: UserId, message: u64) -> Option<Quote> {
 /// A plan in `guild` started by ana: Q1 suggested by ana, Q2 asked by ana, Q3 suggested
 /// by bo; ana answered Q1, bo answered Q2.
 async fn plan_in(store: &Store, guild: u64, source: u64) -> PlanId {
-    let packs = PackSet::shipped().unwrap();
-    let mut questions = snapshot(&packs, &["payments".into()]).unwrap();
+    let packs = crate::store::testing::packs();
+    let mut questions = snapshot(packs, &["payments".into()]).unwrap();
     questions[0].suggested = quote(ANA, 900);
     questions[1].asked = quote(ANA, 901);
     questions[2].suggested = quote(BO, 902);
@@ -96,7 +103,7 @@ async fn feedback_by(store: &Store, guild: u64, who: UserId, source: u64) {
 
 async fn feedback_users(store: &Store, guild: u64) -> Vec<i64> {
     let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT user_id FROM feedback WHERE guild_id = ? ORDER BY id")
+        sqlx::query_as("SELECT user_id FROM feedback WHERE guild_id = $1 ORDER BY id")
             .bind(guild as i64)
             .fetch_all(store.pool())
             .await
@@ -114,9 +121,8 @@ fn asking(guild: Option<u64>, source: Option<u64>) -> ForgetLine {
     }
 }
 
-#[tokio::test]
-async fn forgetting_a_member_rewrites_every_row_naming_them_in_that_server_only() {
-    let (store, _dir) = fresh().await;
+async fn forgetting_a_member_rewrites_every_row_naming_them_in_that_server_only(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let here = plan_in(&store, 1, 100).await;
     let there = plan_in(&store, 2, 200).await;
     feedback_by(&store, 1, ANA, 300).await;
@@ -173,9 +179,8 @@ async fn forgetting_a_member_rewrites_every_row_naming_them_in_that_server_only(
     assert_eq!(log[0].source, Some(MessageId(500)));
 }
 
-#[tokio::test]
-async fn forgetting_again_changes_nothing_and_a_replay_writes_no_second_line() {
-    let (store, _dir) = fresh().await;
+async fn forgetting_again_changes_nothing_and_a_replay_writes_no_second_line(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let plan = plan_in(&store, 1, 100).await;
     let first = store
         .forget_member(ANA, FORMER, asking(Some(1), Some(500)))
@@ -204,9 +209,10 @@ async fn forgetting_again_changes_nothing_and_a_replay_writes_no_second_line() {
     assert_eq!(store.forget_log().await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn forgetting_everywhere_covers_every_server_and_the_admins_own_audit_lines() {
-    let (store, _dir) = fresh().await;
+async fn forgetting_everywhere_covers_every_server_and_the_admins_own_audit_lines(
+    backend: Backend,
+) {
+    let (store, _db) = backend.fresh().await;
     let a = plan_in(&store, 1, 100).await;
     let b = plan_in(&store, 2, 200).await;
     // Bo, an admin, once asked to forget someone.
@@ -255,9 +261,8 @@ async fn detected(store: &Store, message: u64, days_ago: i64) -> DetectionId {
         .0
 }
 
-#[tokio::test]
-async fn a_purge_deletes_old_unstarted_detections_and_old_feedback_only() {
-    let (store, _dir) = fresh().await;
+async fn a_purge_deletes_old_unstarted_detections_and_old_feedback_only(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let old_pending = detected(&store, 1, 100).await;
     let old_dismissed = detected(&store, 2, 100).await;
     store
@@ -267,7 +272,7 @@ async fn a_purge_deletes_old_unstarted_detections_and_old_feedback_only() {
     let old_started = detected(&store, 3, 100).await;
     let recent = detected(&store, 4, 10).await;
     // A plan was started from the old prompt.
-    let packs = PackSet::shipped().unwrap();
+    let packs = crate::store::testing::packs();
     store
         .create_plan(&NewPlan {
             guild: GuildId(1),
@@ -277,7 +282,7 @@ async fn a_purge_deletes_old_unstarted_detections_and_old_feedback_only() {
             created_by: person(ANA),
             created_at: Utc::now() - Duration::days(100),
             packs: vec!["payments".into()],
-            questions: snapshot(&packs, &["payments".into()]).unwrap(),
+            questions: snapshot(packs, &["payments".into()]).unwrap(),
             detection: Some(old_started),
             source: Some(MessageId(50)),
             depth: crate::plan::select::Depth::Thorough,
@@ -337,9 +342,10 @@ async fn a_purge_deletes_old_unstarted_detections_and_old_feedback_only() {
     assert_eq!(again, Purged::default());
 }
 
-#[tokio::test]
-async fn forgetting_covers_the_decisions_a_member_marked_and_the_nudges_they_silenced() {
-    let (store, _dir) = fresh().await;
+async fn forgetting_covers_the_decisions_a_member_marked_and_the_nudges_they_silenced(
+    backend: Backend,
+) {
+    let (store, _db) = backend.fresh().await;
     let plan = plan_in(&store, 1, 100).await;
     let q1 = store.plan(plan).await.unwrap().unwrap().questions[0]
         .id

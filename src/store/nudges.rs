@@ -30,7 +30,7 @@ impl Store {
         };
         let done = sqlx::query(
             "INSERT INTO nudges_sent (guild_id, plan_id, detection_id, nudge, source_message_id, at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(id(guild.0))
         .bind(plan)
@@ -48,8 +48,8 @@ impl Store {
     pub async fn carry_nudges(&self, detection: DetectionId, plan: PlanId) -> Result<()> {
         sqlx::query(
             "INSERT INTO nudges_sent (guild_id, plan_id, nudge, source_message_id, at)
-             SELECT guild_id, ?, nudge, source_message_id, at FROM nudges_sent
-              WHERE detection_id = ?
+             SELECT guild_id, $1, nudge, source_message_id, at FROM nudges_sent
+              WHERE detection_id = $2
              ON CONFLICT DO NOTHING",
         )
         .bind(plan.0)
@@ -64,11 +64,11 @@ impl Store {
     pub async fn nudges_sent(&self, to: NudgeFor) -> Result<Vec<String>> {
         let (sql, value) = match to {
             NudgeFor::Plan(p) => (
-                "SELECT nudge FROM nudges_sent WHERE plan_id = ? ORDER BY id",
+                "SELECT nudge FROM nudges_sent WHERE plan_id = $1 ORDER BY id",
                 p.0,
             ),
             NudgeFor::Prompt(d) => (
-                "SELECT nudge FROM nudges_sent WHERE detection_id = ? ORDER BY id",
+                "SELECT nudge FROM nudges_sent WHERE detection_id = $1 ORDER BY id",
                 d.0,
             ),
         };
@@ -89,7 +89,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "INSERT INTO nudges_silenced (guild_id, nudge, by_user_id, at) VALUES (?, ?, ?, ?)
+            "INSERT INTO nudges_silenced (guild_id, nudge, by_user_id, at) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING",
         )
         .bind(id(guild.0))
@@ -118,11 +118,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::testing::fresh;
+    use crate::store::testing::{Backend, on_both_backends};
 
-    #[tokio::test]
-    async fn a_nudge_is_claimed_once_per_plan_and_silenced_once_per_server() {
-        let (s, _d) = fresh().await;
+    on_both_backends!(a_nudge_is_claimed_once_per_plan_and_silenced_once_per_server,);
+
+    async fn a_nudge_is_claimed_once_per_plan_and_silenced_once_per_server(backend: Backend) {
+        let (s, _db) = backend.fresh().await;
         let (g, now) = (GuildId(1), Utc::now());
         // A plan row to point at.
         sqlx::query(

@@ -14,7 +14,7 @@ impl Store {
         last: u32,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO plan_messages (message_id, plan_id, first_number, last_number) VALUES (?, ?, ?, ?)
+            "INSERT INTO plan_messages (message_id, plan_id, first_number, last_number) VALUES ($1, $2, $3, $4)
              ON CONFLICT (message_id) DO NOTHING",
         )
         .bind(id(message.0))
@@ -30,12 +30,18 @@ impl Store {
     #[tracing::instrument(skip_all, fields(message = %message))]
     pub async fn plan_message(&self, message: MessageId) -> Result<Option<(PlanId, u32, u32)>> {
         let row: Option<PageRow> = sqlx::query_as(
-            "SELECT plan_id, first_number, last_number FROM plan_messages WHERE message_id = ?",
+            "SELECT plan_id, first_number, last_number FROM plan_messages WHERE message_id = $1",
         )
         .bind(id(message.0))
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| (PlanId(r.plan_id), r.first_number, r.last_number)))
+        Ok(row.map(|r| {
+            (
+                PlanId(r.plan_id),
+                r.first_number as u32,
+                r.last_number as u32,
+            )
+        }))
     }
 }
 
@@ -43,6 +49,6 @@ impl Store {
 #[derive(sqlx::FromRow)]
 struct PageRow {
     plan_id: i64,
-    first_number: u32,
-    last_number: u32,
+    first_number: i64,
+    last_number: i64,
 }

@@ -52,7 +52,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let inserted: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO plans (guild_id, channel_id, thread_id, title, created_by_id, created_by_name, created_at, packs, detection_id, source_id, depth, more)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(id(p.guild.0))
@@ -72,7 +72,7 @@ impl Store {
         let Some((plan_id,)) = inserted else {
             tx.rollback().await?;
             let (existing,): (i64,) = sqlx::query_as(
-                "SELECT id FROM plans WHERE (source_id IS NOT NULL AND source_id = ?) OR (detection_id IS NOT NULL AND detection_id = ?)
+                "SELECT id FROM plans WHERE (source_id IS NOT NULL AND source_id = $1) OR (detection_id IS NOT NULL AND detection_id = $2)
                  ORDER BY id LIMIT 1",
             )
             .bind(p.source.map(|s| id(s.0)))
@@ -89,7 +89,7 @@ impl Store {
     /// The questions plan `plan` could still add, best first.
     #[tracing::instrument(skip_all, fields(plan = %plan))]
     pub async fn plan_more(&self, plan: PlanId) -> Result<Vec<(String, String)>> {
-        let (more,): (String,) = sqlx::query_as("SELECT more FROM plans WHERE id = ?")
+        let (more,): (String,) = sqlx::query_as("SELECT more FROM plans WHERE id = $1")
             .bind(plan.0)
             .fetch_one(self.pool())
             .await?;
@@ -109,7 +109,7 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.pool().begin().await?;
         let (count,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM plan_questions WHERE plan_id = ?")
+            sqlx::query_as("SELECT COUNT(*) FROM plan_questions WHERE plan_id = $1")
                 .bind(plan.0)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -117,8 +117,13 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         }
-        insert_questions(&mut tx, plan.0, questions).await?;
-        sqlx::query("UPDATE plans SET more = ? WHERE id = ?")
+        match insert_questions(&mut tx, plan.0, questions).await {
+            // Another call added these numbers meanwhile (PostgreSQL lets both read the
+            // same count; the second insert waits for the first and then conflicts).
+            Err(StoreError::Db(e)) if super::is_unique_violation(&e) => return Ok(false),
+            other => other?,
+        }
+        sqlx::query("UPDATE plans SET more = $1 WHERE id = $2")
             .bind(serde_json::to_string(more).expect("ids serialise"))
             .bind(plan.0)
             .execute(&mut *tx)
@@ -145,7 +150,7 @@ impl Store {
         );
         let head: Option<Head> = sqlx::query_as(
             "SELECT guild_id, channel_id, thread_id, title, status, created_by_id, created_by_name, created_at, closed_at, packs, depth
-             FROM plans WHERE id = ?",
+             FROM plans WHERE id = $1",
         )
         .bind(plan.0)
         .fetch_optional(self.pool())
@@ -170,7 +175,7 @@ impl Store {
             "SELECT number, question_id, pack_id, category, text, why, critical, hint,
                     suggested_text, suggested_author_id, suggested_author_name, suggested_message_id,
                     asked_text, asked_author_id, asked_author_name, asked_message_id
-             FROM plan_questions WHERE plan_id = ? ORDER BY number",
+             FROM plan_questions WHERE plan_id = $1 ORDER BY number",
         )
         .bind(plan.0)
         .fetch_all(self.pool())
@@ -216,10 +221,10 @@ impl Store {
                         (SELECT e.kind FROM answer_events e WHERE e.plan_id = p.id AND e.question_id = q.question_id
                          ORDER BY e.id DESC LIMIT 1) IN ('answer', 'skip'))
              FROM plans p
-             WHERE (?1 IS NULL OR p.guild_id = ?1)
-               AND (?2 IS NULL OR p.channel_id = ?2 OR p.thread_id = ?2)
-               AND (?3 IS NULL OR p.status = ?3)
-             ORDER BY p.created_at DESC, p.id DESC LIMIT ?4",
+             WHERE ($1 IS NULL OR p.guild_id = $1)
+               AND ($2 IS NULL OR p.channel_id = $2 OR p.thread_id = $2)
+               AND ($3 IS NULL OR p.status = $3)
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $4",
         )
         .bind(filter.guild.map(|g| id(g.0)))
         .bind(filter.channel.map(|c| id(c.0)))
@@ -253,20 +258,21 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         let closed_at = (to == Status::Closed).then(|| ts(at));
-        let r =
-            sqlx::query("UPDATE plans SET status = ?, closed_at = ? WHERE id = ? AND status <> ?")
-                .bind(to.as_str())
-                .bind(closed_at)
-                .bind(plan.0)
-                .bind(to.as_str())
-                .execute(self.pool())
-                .await?;
+        let r = sqlx::query(
+            "UPDATE plans SET status = $1, closed_at = $2 WHERE id = $3 AND status <> $4",
+        )
+        .bind(to.as_str())
+        .bind(closed_at)
+        .bind(plan.0)
+        .bind(to.as_str())
+        .execute(self.pool())
+        .await?;
         Ok(r.rows_affected() == 1)
     }
 
     #[tracing::instrument(skip_all, fields(plan = %plan))]
     pub async fn set_plan_thread(&self, plan: PlanId, thread: ChannelId) -> Result<()> {
-        sqlx::query("UPDATE plans SET thread_id = ? WHERE id = ?")
+        sqlx::query("UPDATE plans SET thread_id = $1 WHERE id = $2")
             .bind(id(thread.0))
             .bind(plan.0)
             .execute(self.pool())
@@ -279,7 +285,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     pub async fn latest_plan_in(&self, channel: ChannelId) -> Result<Option<PlanId>> {
         let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM plans WHERE thread_id = ?1 OR (thread_id IS NULL AND channel_id = ?1)
+            "SELECT id FROM plans WHERE thread_id = $1 OR (thread_id IS NULL AND channel_id = $1)
              ORDER BY id DESC LIMIT 1",
         )
         .bind(id(channel.0))
@@ -294,7 +300,7 @@ impl Store {
     pub async fn open_plan_in(&self, channel: ChannelId) -> Result<Option<PlanId>> {
         let row: Option<(i64,)> = sqlx::query_as(
             "SELECT id FROM plans WHERE status = 'open'
-               AND (thread_id = ?1 OR (thread_id IS NULL AND channel_id = ?1))
+               AND (thread_id = $1 OR (thread_id IS NULL AND channel_id = $1))
              ORDER BY id DESC LIMIT 1",
         )
         .bind(id(channel.0))
@@ -377,7 +383,7 @@ fn quote(
 }
 
 async fn insert_questions(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     plan_id: i64,
     questions: &[PlanQuestion],
 ) -> Result<()> {
@@ -386,7 +392,7 @@ async fn insert_questions(
             "INSERT INTO plan_questions (plan_id, number, question_id, pack_id, category, text, why, critical, hint,
                  suggested_text, suggested_author_id, suggested_author_name, suggested_message_id,
                  asked_text, asked_author_id, asked_author_name, asked_message_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(plan_id)
         .bind(i64::from(q.number))

@@ -37,7 +37,7 @@ impl Store {
             Option<String>,
         );
         let row: Option<Row> = sqlx::query_as(
-            "SELECT reminded_for, reminded_at, snoozed_until, remind_at FROM plans WHERE id = ?",
+            "SELECT reminded_for, reminded_at, snoozed_until, remind_at FROM plans WHERE id = $1",
         )
         .bind(plan.0)
         .fetch_optional(self.pool())
@@ -56,7 +56,7 @@ impl Store {
     /// When the plan's next reminder is due (None: none).
     #[tracing::instrument(skip_all, fields(plan = %plan))]
     pub async fn set_remind_at(&self, plan: PlanId, at: Option<DateTime<Utc>>) -> Result<()> {
-        sqlx::query("UPDATE plans SET remind_at = ? WHERE id = ?")
+        sqlx::query("UPDATE plans SET remind_at = $1 WHERE id = $2")
             .bind(at.map(ts))
             .bind(plan.0)
             .execute(self.pool())
@@ -67,7 +67,7 @@ impl Store {
     /// Pauses the plan's reminders until `until` (None: resumes them).
     #[tracing::instrument(skip_all, fields(plan = %plan))]
     pub async fn set_snooze(&self, plan: PlanId, until: Option<DateTime<Utc>>) -> Result<()> {
-        sqlx::query("UPDATE plans SET snoozed_until = ? WHERE id = ?")
+        sqlx::query("UPDATE plans SET snoozed_until = $1 WHERE id = $2")
             .bind(until.map(ts))
             .bind(plan.0)
             .execute(self.pool())
@@ -79,9 +79,9 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn due_reminders(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<PlanId>> {
         let rows: Vec<(i64,)> = sqlx::query_as(concat!(
-            "SELECT id FROM plans WHERE remind_at IS NOT NULL AND remind_at <= ? AND ",
+            "SELECT id FROM plans WHERE remind_at IS NOT NULL AND remind_at <= $1 AND ",
             open_discord!(),
-            " ORDER BY remind_at, id LIMIT ?"
+            " ORDER BY remind_at, id LIMIT $2"
         ))
         .bind(ts(now))
         .bind(i64::from(limit))
@@ -108,9 +108,8 @@ impl Store {
         let rows: Vec<(i64,)> = sqlx::query_as(concat!(
             "SELECT id FROM plans WHERE ",
             open_discord!(),
-            " AND (? IS NULL OR guild_id = ?) ORDER BY id"
+            " AND ($1 IS NULL OR guild_id = $1) ORDER BY id"
         ))
-        .bind(guild.map(|g| super::id(g.0)))
         .bind(guild.map(|g| super::id(g.0)))
         .fetch_all(self.pool())
         .await?;
@@ -128,9 +127,9 @@ impl Store {
         previous: Option<DateTime<Utc>>,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE plans SET reminded_for = ?, reminded_at = NULL, remind_at = NULL
-             WHERE id = ? AND status = 'open' AND reminded_for IS ?
-               AND NOT EXISTS (SELECT 1 FROM answer_events e WHERE e.plan_id = plans.id AND e.at > ?)",
+            "UPDATE plans SET reminded_for = $1, reminded_at = NULL, remind_at = NULL
+             WHERE id = $2 AND status = 'open' AND reminded_for IS NOT DISTINCT FROM $3
+               AND NOT EXISTS (SELECT 1 FROM answer_events e WHERE e.plan_id = plans.id AND e.at > $4)",
         )
         .bind(ts(period))
         .bind(plan.0)
@@ -149,7 +148,7 @@ impl Store {
         period: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query("UPDATE plans SET reminded_at = ? WHERE id = ? AND reminded_for = ?")
+        sqlx::query("UPDATE plans SET reminded_at = $1 WHERE id = $2 AND reminded_for = $3")
             .bind(ts(at))
             .bind(plan.0)
             .bind(ts(period))
@@ -169,8 +168,8 @@ impl Store {
         retry_at: DateTime<Utc>,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE plans SET reminded_for = ?, remind_at = ?
-             WHERE id = ? AND reminded_for = ? AND reminded_at IS NULL",
+            "UPDATE plans SET reminded_for = $1, remind_at = $2
+             WHERE id = $3 AND reminded_for = $4 AND reminded_at IS NULL",
         )
         .bind(previous.map(ts))
         .bind(ts(retry_at))
@@ -184,20 +183,26 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::super::{NewPlan, Store};
     use super::*;
     use crate::ids::{ChannelId, MessageId, UserId};
-    use crate::packs::PackSet;
     use crate::plan::{AnswerEvent, Author, EventKind, Status, snapshot};
+    use crate::store::testing::{Backend, on_both_backends};
     use chrono::Duration;
+
+    on_both_backends!(
+        a_reminder_is_claimed_once_and_the_claim_survives_a_reopen,
+        a_failed_reminder_is_released_for_a_retry,
+        an_answer_after_the_period_or_a_closed_plan_loses_the_claim,
+        snoozes_and_the_console_plans_are_kept_apart,
+    );
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
     async fn plan(store: &Store, guild: u64, source: u64) -> PlanId {
-        let packs = PackSet::shipped().unwrap();
+        let packs = crate::store::testing::packs();
         let new = NewPlan {
             guild: GuildId(guild),
             channel: ChannelId(2),
@@ -209,7 +214,7 @@ mod tests {
             },
             created_at: t("2026-03-02T10:00:00Z"),
             packs: vec!["payments".into()],
-            questions: snapshot(&packs, &["payments".into()]).unwrap(),
+            questions: snapshot(packs, &["payments".into()]).unwrap(),
             detection: None,
             source: Some(MessageId(source)),
             depth: crate::plan::select::Depth::Thorough,
@@ -218,11 +223,8 @@ mod tests {
         store.create_plan(&new).await.unwrap().0
     }
 
-    #[tokio::test]
-    async fn a_reminder_is_claimed_once_and_the_claim_survives_a_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.db");
-        let store = Store::open(&path).await.unwrap();
+    async fn a_reminder_is_claimed_once_and_the_claim_survives_a_reopen(backend: Backend) {
+        let (store, db) = backend.fresh().await;
         let id = plan(&store, 1, 100).await;
         let period = t("2026-03-02T10:00:00Z");
         let due = t("2026-03-04T10:00:00Z");
@@ -247,7 +249,7 @@ mod tests {
         store.reminder_sent(id, period, due).await.unwrap();
         store.close().await;
 
-        let store = Store::open(&path).await.unwrap();
+        let store = db.open().await;
         let s = store.reminder_state(id).await.unwrap();
         assert_eq!(s.reminded_for, Some(period));
         assert_eq!(s.reminded_at, Some(due));
@@ -260,9 +262,8 @@ mod tests {
         assert!(!store.release_reminder(id, period, None, due).await.unwrap());
     }
 
-    #[tokio::test]
-    async fn a_failed_reminder_is_released_for_a_retry() {
-        let (store, _dir) = fresh().await;
+    async fn a_failed_reminder_is_released_for_a_retry(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let id = plan(&store, 1, 100).await;
         let period = t("2026-03-02T10:00:00Z");
         assert!(store.claim_reminder(id, period, None).await.unwrap());
@@ -281,9 +282,8 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn an_answer_after_the_period_or_a_closed_plan_loses_the_claim() {
-        let (store, _dir) = fresh().await;
+    async fn an_answer_after_the_period_or_a_closed_plan_loses_the_claim(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let id = plan(&store, 1, 100).await;
         let period = t("2026-03-02T10:00:00Z");
         let plan = store.plan(id).await.unwrap().unwrap();
@@ -310,9 +310,8 @@ mod tests {
         assert!(!store.claim_reminder(other, period, None).await.unwrap());
     }
 
-    #[tokio::test]
-    async fn snoozes_and_the_console_plans_are_kept_apart() {
-        let (store, _dir) = fresh().await;
+    async fn snoozes_and_the_console_plans_are_kept_apart(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let discord = plan(&store, 1, 100).await;
         let console = plan(&store, 0, 101).await;
         let at = t("2026-03-04T10:00:00Z");

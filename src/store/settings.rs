@@ -66,7 +66,7 @@ impl Store {
         let row: Option<Row> = sqlx::query_as(concat!(
             "SELECT ",
             columns!(),
-            " FROM guild_settings WHERE guild_id = ?"
+            " FROM guild_settings WHERE guild_id = $1"
         ))
         .bind(id(guild.0))
         .fetch_optional(self.pool())
@@ -96,7 +96,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO guild_settings
                 (guild_id, threshold, window_messages, window_minutes, cooldown_minutes, use_threads, disabled_packs, updated_at, depth, reminders, github_repo)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (guild_id) DO UPDATE SET
                 threshold = excluded.threshold, window_messages = excluded.window_messages,
                 window_minutes = excluded.window_minutes, cooldown_minutes = excluded.cooldown_minutes,
@@ -123,12 +123,13 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::*;
+    use crate::store::testing::{Backend, on_both_backends};
 
-    #[tokio::test]
-    async fn settings_default_until_saved_and_round_trip() {
-        let (store, _dir) = fresh().await;
+    on_both_backends!(settings_default_until_saved_and_round_trip,);
+
+    async fn settings_default_until_saved_and_round_trip(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         assert_eq!(
             store.guild_settings(GuildId(1)).await.unwrap(),
             GuildSettings::new()

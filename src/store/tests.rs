@@ -1,13 +1,22 @@
 //! Store tests for plans and answers, each on a fresh database.
 
-use super::testing::fresh;
 use super::*;
 use crate::ids::{ChannelId, GuildId, MessageId, PlanId, UserId};
-use crate::packs::PackSet;
 use crate::plan::{AnswerEvent, Author, EventKind, QuestionState, Status, snapshot};
+use crate::store::testing::{Backend, on_both_backends};
+
+on_both_backends!(
+    a_plan_round_trips_with_its_snapshot,
+    replaying_the_start_creates_no_second_plan,
+    revisions_are_kept_and_replays_ignored,
+    an_answer_to_a_question_the_plan_lacks_is_refused_by_the_database,
+    plans_are_listed_by_server_channel_and_status,
+    plan_messages_map_replies_to_question_ranges,
+    data_survives_reopening,
+);
 
 pub(super) fn new_plan(source: u64) -> NewPlan {
-    let packs = PackSet::shipped().unwrap();
+    let packs = crate::store::testing::packs();
     NewPlan {
         guild: GuildId(1),
         channel: ChannelId(2),
@@ -19,7 +28,7 @@ pub(super) fn new_plan(source: u64) -> NewPlan {
         },
         created_at: Utc::now(),
         packs: vec!["payments".into()],
-        questions: snapshot(&packs, &["payments".into()]).unwrap(),
+        questions: snapshot(packs, &["payments".into()]).unwrap(),
         detection: None,
         source: Some(MessageId(source)),
         depth: crate::plan::select::Depth::Thorough,
@@ -43,9 +52,8 @@ pub(super) fn answer(q: &str, text: &str, source: u64) -> AnswerEvent {
     }
 }
 
-#[tokio::test]
-async fn a_plan_round_trips_with_its_snapshot() {
-    let (store, _dir) = fresh().await;
+async fn a_plan_round_trips_with_its_snapshot(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let np = new_plan(100);
     let (id, created) = store.create_plan(&np).await.unwrap();
     assert!(created);
@@ -62,9 +70,8 @@ async fn a_plan_round_trips_with_its_snapshot() {
     assert!(store.plan(PlanId(id.0 + 1)).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn replaying_the_start_creates_no_second_plan() {
-    let (store, _dir) = fresh().await;
+async fn replaying_the_start_creates_no_second_plan(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let (a, _) = store.create_plan(&new_plan(100)).await.unwrap();
     let (b, created) = store.create_plan(&new_plan(100)).await.unwrap();
     assert!(!created);
@@ -79,9 +86,8 @@ async fn replaying_the_start_creates_no_second_plan() {
     );
 }
 
-#[tokio::test]
-async fn revisions_are_kept_and_replays_ignored() {
-    let (store, _dir) = fresh().await;
+async fn revisions_are_kept_and_replays_ignored(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
     assert!(
         store
@@ -112,9 +118,8 @@ async fn revisions_are_kept_and_replays_ignored() {
     }
 }
 
-#[tokio::test]
-async fn an_answer_to_a_question_the_plan_lacks_is_refused_by_the_database() {
-    let (store, _dir) = fresh().await;
+async fn an_answer_to_a_question_the_plan_lacks_is_refused_by_the_database(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let (id, _) = store.create_plan(&new_plan(100)).await.unwrap();
     assert!(
         store
@@ -125,9 +130,8 @@ async fn an_answer_to_a_question_the_plan_lacks_is_refused_by_the_database() {
     assert!(store.plan(id).await.unwrap().unwrap().events.is_empty());
 }
 
-#[tokio::test]
-async fn plans_are_listed_by_server_channel_and_status() {
-    let (store, _dir) = fresh().await;
+async fn plans_are_listed_by_server_channel_and_status(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let (a, _) = store.create_plan(&new_plan(1)).await.unwrap();
     let mut other = new_plan(2);
     other.channel = ChannelId(99);
@@ -203,9 +207,8 @@ async fn plans_are_listed_by_server_channel_and_status() {
     assert!(none.is_empty());
 }
 
-#[tokio::test]
-async fn plan_messages_map_replies_to_question_ranges() {
-    let (store, _dir) = fresh().await;
+async fn plan_messages_map_replies_to_question_ranges(backend: Backend) {
+    let (store, _db) = backend.fresh().await;
     let (id, _) = store.create_plan(&new_plan(1)).await.unwrap();
     store
         .add_plan_message(id, MessageId(70), 1, 5)
@@ -222,18 +225,15 @@ async fn plan_messages_map_replies_to_question_ranges() {
     assert_eq!(store.plan_message(MessageId(71)).await.unwrap(), None);
 }
 
-#[tokio::test]
-async fn data_survives_reopening_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.db");
-    let store = Store::open(&path).await.unwrap();
+async fn data_survives_reopening(backend: Backend) {
+    let (store, db) = backend.fresh().await;
     let (id, _) = store.create_plan(&new_plan(1)).await.unwrap();
     store
         .record_event(id, &answer("payments.pci", "x", 10))
         .await
         .unwrap();
     store.close().await;
-    let again = Store::open(&path).await.unwrap();
+    let again = db.open().await;
     assert_eq!(again.plan(id).await.unwrap().unwrap().events.len(), 1);
 }
 
@@ -255,4 +255,31 @@ async fn opening_an_existing_database_never_creates_one() {
     Store::open(&path).await.unwrap().close().await;
     let store = Store::open_existing(&path).await.unwrap();
     assert!(store.plan(PlanId(1)).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_sqlite_path_with_spaces_and_url_characters_is_opened_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("a b#c%41?d");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("Plans.db");
+    let store = Store::open(&path).await.unwrap();
+    let (id, _) = store.create_plan(&new_plan(1)).await.unwrap();
+    store.close().await;
+    assert!(path.is_file(), "created at the path as written");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let again = Store::open_existing(&path).await.unwrap();
+    assert!(again.plan(id).await.unwrap().is_some());
+}
+
+/// Processes that start together on a new PostgreSQL database: sqlx's migrator holds an
+/// advisory lock, so the tables are created once and both open it.
+#[tokio::test]
+async fn processes_opening_a_new_postgres_database_together_both_open_it() {
+    let db = crate::store::testing::postgres_db().await;
+    let (a, b) = tokio::join!(Store::open(&db.location), Store::open(&db.location));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let (id, created) = a.create_plan(&new_plan(1)).await.unwrap();
+    assert!(created);
+    assert_eq!(b.create_plan(&new_plan(1)).await.unwrap(), (id, false));
 }

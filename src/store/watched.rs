@@ -22,7 +22,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         let r = sqlx::query(
-            "INSERT INTO watched_channels (channel_id, guild_id, added_by, added_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO watched_channels (channel_id, guild_id, added_by, added_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (channel_id) DO NOTHING",
         )
         .bind(id(channel.0))
@@ -37,7 +37,7 @@ impl Store {
     /// Stops watching; returns false when it was not watched.
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     pub async fn unwatch(&self, guild: GuildId, channel: ChannelId) -> Result<bool> {
-        let r = sqlx::query("DELETE FROM watched_channels WHERE channel_id = ? AND guild_id = ?")
+        let r = sqlx::query("DELETE FROM watched_channels WHERE channel_id = $1 AND guild_id = $2")
             .bind(id(channel.0))
             .bind(id(guild.0))
             .execute(self.pool())
@@ -48,7 +48,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     pub async fn watched(&self, channel: ChannelId) -> Result<Option<WatchedChannel>> {
         let row: Option<WatchedRow> = sqlx::query_as(
-            "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE channel_id = ?",
+            "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE channel_id = $1",
         )
         .bind(id(channel.0))
         .fetch_optional(self.pool())
@@ -59,7 +59,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(guild = %guild))]
     pub async fn watched_in(&self, guild: GuildId) -> Result<Vec<WatchedChannel>> {
         let rows: Vec<WatchedRow> = sqlx::query_as(
-            "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE guild_id = ? ORDER BY added_at, channel_id",
+            "SELECT guild_id, channel_id, muted_until FROM watched_channels WHERE guild_id = $1 ORDER BY added_at, channel_id",
         )
         .bind(id(guild.0))
         .fetch_all(self.pool())
@@ -80,7 +80,7 @@ impl Store {
     /// Mutes a watched channel until `until`; returns false when it is not watched.
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     pub async fn mute(&self, channel: ChannelId, until: DateTime<Utc>) -> Result<bool> {
-        let r = sqlx::query("UPDATE watched_channels SET muted_until = ? WHERE channel_id = ?")
+        let r = sqlx::query("UPDATE watched_channels SET muted_until = $1 WHERE channel_id = $2")
             .bind(ts(until))
             .bind(id(channel.0))
             .execute(self.pool())
@@ -110,12 +110,13 @@ fn to_watched(row: WatchedRow) -> Result<WatchedChannel> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::fresh;
     use super::*;
+    use crate::store::testing::{Backend, on_both_backends};
 
-    #[tokio::test]
-    async fn watch_is_idempotent_and_unwatch_removes() {
-        let (store, _dir) = fresh().await;
+    on_both_backends!(watch_is_idempotent_and_unwatch_removes,);
+
+    async fn watch_is_idempotent_and_unwatch_removes(backend: Backend) {
+        let (store, _db) = backend.fresh().await;
         let now = Utc::now();
         assert!(
             store

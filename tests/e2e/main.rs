@@ -11,6 +11,8 @@ mod fake_discord;
 mod fake_github;
 #[path = "../support/harness.rs"]
 mod harness;
+#[path = "../support/postgres.rs"]
+mod postgres;
 #[path = "../support/reminders.rs"]
 mod reminder_support;
 
@@ -25,6 +27,7 @@ mod ops;
 mod prompts;
 mod reading;
 mod reminders;
+mod shards;
 
 pub(crate) mod prelude {
     pub use crate::fake_discord::{

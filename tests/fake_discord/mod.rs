@@ -64,6 +64,10 @@ struct Gateway {
     close_on_identify: Option<u16>,
     /// `GET /gateway` names a port where nothing listens: the client cannot connect.
     unreachable: Option<u16>,
+    /// The `[shard, count]` of each IDENTIFY, in order.
+    shards: Vec<(u64, u64)>,
+    /// Each dispatch written to a connection: `(shard, event type, the object's id)`.
+    deliveries: Vec<(u64, String, String)>,
 }
 
 /// An injected failure: requests matching `method` and `path_part` get `status`, the next
@@ -224,6 +228,24 @@ impl Fake {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// The `[shard, count]` each IDENTIFY named, in order.
+    pub fn identified_shards(&self) -> Vec<(u64, u64)> {
+        self.gateway.lock().unwrap().shards.clone()
+    }
+
+    /// The shards a dispatch of type `t` about object `id` was written to.
+    pub fn delivered_to(&self, t: &str, id: u64) -> Vec<u64> {
+        let id = id.to_string();
+        self.gateway
+            .lock()
+            .unwrap()
+            .deliveries
+            .iter()
+            .filter(|(_, et, eid)| et == t && *eid == id)
+            .map(|(s, _, _)| *s)
+            .collect()
     }
 
     /// Waits until the gateway has seen `n` sessions (IDENTIFY or RESUME).
@@ -657,6 +679,9 @@ async fn session(fake: Fake, mut socket: WebSocket) {
     }
     let mut dispatch = fake.dispatch.subscribe();
     let mut seq = 0u64;
+    // The connection's shard: Discord sends a guild's events to shard
+    // `(guild_id >> 22) % count`, and events of no guild to shard 0.
+    let mut shard = (0u64, 1u64);
     loop {
         tokio::select! {
             frame = socket.recv() => {
@@ -665,10 +690,16 @@ async fn session(fake: Fake, mut socket: WebSocket) {
                 match v["op"].as_u64() {
                     Some(1) => { send(&mut socket, json!({"op": 11})).await; }
                     Some(2) => {
+                        let asked = (v["d"]["shard"][0].as_u64(), v["d"]["shard"][1].as_u64());
+                        if let (Some(id), Some(count)) = asked {
+                            shard = (id, count);
+                        }
                         let close = {
                             let mut g = fake.gateway.lock().unwrap();
                             g.identifies += 1;
-                            g.close_on_identify.take()
+                            g.shards.push(shard);
+                            let invalid = shard.1 == 0 || shard.0 >= shard.1;
+                            if invalid { Some(4010) } else { g.close_on_identify.take() }
                         };
                         if let Some(code) = close {
                             let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: "closed by the stand-in".into() }))).await;
@@ -697,6 +728,14 @@ async fn session(fake: Fake, mut socket: WebSocket) {
                     let _ = socket.send(Message::Close(Some(CloseFrame { code: 4000, reason: "dropped by the stand-in".into() }))).await;
                     return;
                 }
+                let guild = d["d"]["guild_id"].as_str().and_then(|g| g.parse::<u64>().ok());
+                let owner = guild.map_or(0, |g| (g >> 22) % shard.1.max(1));
+                if owner != shard.0 {
+                    continue;
+                }
+                let t = d["t"].as_str().unwrap_or("").to_string();
+                let id = d["d"]["id"].as_str().unwrap_or("").to_string();
+                fake.gateway.lock().unwrap().deliveries.push((shard.0, t, id));
                 seq += 1;
                 d["s"] = json!(seq);
                 if !send(&mut socket, d).await { return; }

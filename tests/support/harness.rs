@@ -90,6 +90,18 @@ impl Harness {
         }
     }
 
+    /// A harness over a bot started elsewhere (several processes, another database).
+    pub fn over(fake: Fake, bot: Bot) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("unused.db");
+        Harness {
+            fake,
+            _dir: dir,
+            db,
+            bot,
+        }
+    }
+
     pub async fn store(&self) -> Store {
         Store::open(&self.db).await.unwrap()
     }
