@@ -350,7 +350,7 @@ pub(crate) mod testing {
             Err(e) => panic!(
                 "the PostgreSQL store tests need a server: cannot connect to {} ({e}).\n\
                  Start one, e.g. `bash .ci/postgres start /tmp/plancheck-pg 5432` (a throwaway \
-                 cluster that trusts local connections; `bash .ci/run` starts one itself), \
+                 cluster that trusts local connections; `bash .ci/test` starts one itself), \
                  or set PLANCHECK_TEST_POSTGRES=postgres://USER@HOST:PORT/DATABASE to a \
                  server where USER may create databases.",
                 Location::Postgres(admin.clone())

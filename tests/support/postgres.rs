@@ -20,7 +20,7 @@ impl TestPostgres {
         let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
             panic!(
                 "this test needs a PostgreSQL server: cannot connect to {admin} ({e}). Start one, \
-                 e.g. `bash .ci/postgres start /tmp/plancheck-pg 5432` (`bash .ci/run` starts \
+                 e.g. `bash .ci/postgres start /tmp/plancheck-pg 5432` (`bash .ci/test` starts \
                  one itself), or set PLANCHECK_TEST_POSTGRES to a server where the user may \
                  create databases."
             )
