@@ -275,11 +275,14 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// The throwaway PostgreSQL database the end-to-end tests use too.
+#[cfg(test)]
+#[path = "../../tests/support/postgres.rs"]
+mod throwaway;
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{Location, Store};
-    use sqlx::Connection;
-    use std::sync::atomic::{AtomicU32, Ordering};
 
     /// A fresh SQLite database in its own temporary folder.
     pub async fn fresh() -> (Store, tempfile::TempDir) {
@@ -295,8 +298,7 @@ pub(crate) mod testing {
         PACKS.get_or_init(|| crate::packs::PackSet::shipped().unwrap())
     }
 
-    /// The PostgreSQL server the store tests use when `PLANCHECK_TEST_POSTGRES` names none.
-    pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+    pub use super::throwaway::{TestPostgres, with_database};
 
     /// The databases every store test runs on.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -310,7 +312,7 @@ pub(crate) mod testing {
     pub struct TestDb {
         pub location: Location,
         _dir: Option<tempfile::TempDir>,
-        postgres: Option<(String, String)>,
+        _postgres: Option<TestPostgres>,
     }
 
     impl TestDb {
@@ -329,7 +331,7 @@ pub(crate) mod testing {
                     TestDb {
                         location: Location::Sqlite(dir.path().join("test.db")),
                         _dir: Some(dir),
-                        postgres: None,
+                        _postgres: None,
                     }
                 }
                 Backend::Postgres => postgres_db().await,
@@ -338,81 +340,13 @@ pub(crate) mod testing {
         }
     }
 
-    /// Creates a database with a name of its own on the server `PLANCHECK_TEST_POSTGRES`
-    /// names (empty: nothing migrated yet); a server that cannot be reached fails the
-    /// test, saying how to start one.
+    /// An empty PostgreSQL database of the test's own (nothing migrated yet).
     pub async fn postgres_db() -> TestDb {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let admin =
-            std::env::var("PLANCHECK_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.into());
-        let mut conn = match sqlx::PgConnection::connect(&admin).await {
-            Ok(c) => c,
-            Err(e) => panic!(
-                "the PostgreSQL store tests need a server: cannot connect to {} ({e}).\n\
-                 Start one, e.g. `bash .ci/postgres start /tmp/plancheck-pg 5432` (a throwaway \
-                 cluster that trusts local connections; `bash .ci/test` starts one itself), \
-                 or set PLANCHECK_TEST_POSTGRES=postgres://USER@HOST:PORT/DATABASE to a \
-                 server where USER may create databases.",
-                Location::Postgres(admin.clone())
-            ),
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!(
-            "plancheck_test_{}_{}_{nanos}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        );
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-        conn.close().await.ok();
+        let pg = TestPostgres::create().await;
         TestDb {
-            location: Location::Postgres(with_database(&admin, &name)),
+            location: Location::Postgres(pg.url.clone()),
             _dir: None,
-            postgres: Some((admin, name)),
-        }
-    }
-
-    /// `url` naming database `name` instead of its own.
-    fn with_database(url: &str, name: &str) -> String {
-        let (base, query) = match url.split_once('?') {
-            Some((b, q)) => (b, format!("?{q}")),
-            None => (url, String::new()),
-        };
-        let authority_start = base.find("://").map_or(0, |i| i + 3);
-        let path_start = base[authority_start..]
-            .find('/')
-            .map_or(base.len(), |i| authority_start + i);
-        format!("{}/{name}{query}", &base[..path_start])
-    }
-
-    impl Drop for TestDb {
-        fn drop(&mut self) {
-            let Some((admin, name)) = self.postgres.take() else {
-                return;
-            };
-            // Drop runs inside the test's runtime: a thread with its own runtime drops the
-            // database (FORCE closes the pool's connections still open).
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async {
-                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
-                        let _ = conn.close().await;
-                    }
-                });
-            })
-            .join();
+            _postgres: Some(pg),
         }
     }
 
