@@ -62,7 +62,9 @@ pub enum Command {
     /// Precision, recall and F1 on a labeled corpus (JSON lines).
     Eval(EvalArgs),
     /// Train the detection model from the shipped conversations and the issue corpus,
-    /// deterministically, into prompts/model.json (compiled in at the next build).
+    /// deterministically, into prompts/model.json, and the pack model from the
+    /// conversations' pack labels into prompts/pack_model.json (compiled in at the next
+    /// build).
     Train(TrainArgs),
     /// List question packs; with --check, only validate them.
     Packs {
@@ -169,6 +171,9 @@ pub struct TrainArgs {
     /// Where the model goes.
     #[arg(long, default_value = "prompts/model.json")]
     pub out: PathBuf,
+    /// Where the pack model goes (which domain and integration packs fit a discussion).
+    #[arg(long, default_value = "prompts/pack_model.json")]
+    pub packs_out: PathBuf,
     /// Print 5-fold cross-validation figures instead of writing the model.
     #[arg(long)]
     pub cv: bool,

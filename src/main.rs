@@ -428,6 +428,7 @@ fn train_command(args: TrainArgs) -> Result<()> {
         design,
         issues,
         out,
+        packs_out,
         cv,
     } = args;
     use plancheck::eval::train;
@@ -435,7 +436,8 @@ fn train_command(args: TrainArgs) -> Result<()> {
     // The shipped cues and packs: the model is built for them.
     let shipped = |e| anyhow::anyhow!("shipped prompts: {e:?}");
     let cues = Arc::new(CompiledCues::shipped().map_err(shipped)?);
-    let ranker = Arc::new(PackRanker::new(&PackSet::shipped().map_err(shipped)?));
+    let packs = PackSet::shipped().map_err(shipped)?;
+    let ranker = Arc::new(PackRanker::new(&packs));
     let options = train::Options::default();
     if cv {
         print!(
@@ -446,6 +448,18 @@ fn train_command(args: TrainArgs) -> Result<()> {
         let model = train::build(&inputs, &cues, &ranker, &options)?;
         write_atomically(&out, &train::to_json(&model))?;
         eprintln!("wrote {} ({} n-grams)", out.display(), model.ngrams.len());
+        let pack_model = plancheck::eval::train_packs::build(&packs, &inputs)?;
+        write_atomically(&packs_out, &pack_model.to_json())?;
+        eprintln!(
+            "wrote {} ({} packs, {} words and pairs)",
+            packs_out.display(),
+            pack_model.packs.len(),
+            pack_model
+                .packs
+                .values()
+                .map(|p| p.terms.len())
+                .sum::<usize>()
+        );
     }
     Ok(())
 }

@@ -143,3 +143,46 @@ fn cross_validated_figures_stay_above_their_floors() {
     assert!(at.chat_false_prompts <= 0.06, "{table}");
     assert!(at.issues.f1 >= 0.29, "{table}");
 }
+
+/// The shipped `prompts/pack_model.json` is what `plancheck train` makes of the shipped
+/// design batches and pack cues: this retrains it and compares every weight within 2e-4
+/// (the file rounds weights to 1e-4).
+#[test]
+fn the_shipped_pack_model_is_what_train_produces() {
+    use plancheck::detect::packfit::PackModelFile;
+    use plancheck::eval::train_packs;
+    let packs = PackSet::shipped().unwrap();
+    let trained = train_packs::build(&packs, &training_inputs()).unwrap();
+    let shipped = PackModelFile::shipped();
+    assert_eq!(
+        shipped.trained_on, trained.trained_on,
+        "the inputs changed since the pack model was trained: run `plancheck train`"
+    );
+    assert_eq!(
+        shipped.packs.keys().collect::<Vec<_>>(),
+        trained.packs.keys().collect::<Vec<_>>()
+    );
+    let close = |a: f32, b: f32| (a - b).abs() <= 2e-4;
+    for (id, s) in &shipped.packs {
+        let t = &trained.packs[id];
+        for (name, a, b) in [
+            ("bias", s.bias, t.bias),
+            ("cue_score", s.cue_score, t.cue_score),
+            ("cue_words", s.cue_words, t.cue_words),
+        ] {
+            assert!(close(a, b), "{id}.{name}: shipped {a}, trained {b}");
+        }
+        assert_eq!(
+            s.terms.keys().collect::<Vec<_>>(),
+            t.terms.keys().collect::<Vec<_>>(),
+            "{id}: the words differ"
+        );
+        for (w, a) in &s.terms {
+            assert!(
+                close(*a, t.terms[w]),
+                "{id} '{w}': shipped {a}, trained {}",
+                t.terms[w]
+            );
+        }
+    }
+}

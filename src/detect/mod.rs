@@ -13,6 +13,7 @@ pub mod features;
 pub mod model;
 pub mod normalize;
 pub mod nudge;
+pub mod packfit;
 pub mod rank;
 pub mod title;
 

@@ -1,5 +1,8 @@
-//! Which packs fit a discussion: every pack's cues scored over the whole window.
+//! Which packs fit a discussion: every pack's cues scored over the whole window, and for
+//! the packs the learned pack model knows (`prompts/pack_model.json`, see [`super::packfit`]),
+//! its probability over the conversation's words and those cues.
 
+use super::packfit::{self, CueEvidence, PackModel};
 use crate::packs::{PackKind, PackSet};
 use regex::RegexSet;
 use serde::Serialize;
@@ -11,11 +14,20 @@ pub struct PackMatch {
     pub id: String,
     pub name: String,
     pub kind: PackKind,
+    /// How well it fits, the higher the better: for a pack the learned model knows,
+    /// [`LEARNED_SCALE`] times its probability; otherwise the sum of its matched cue weights.
     pub score: f32,
     pub questions: usize,
     /// The words that made it fit (empty for a core pack offered by default).
     pub matched: Vec<String>,
+    /// The learned model's probability that the pack fits (`None` for a pack it does not
+    /// know, such as a server's own pack, and for core packs).
+    pub fit: Option<f32>,
 }
+
+/// A learned pack's score is this times its probability, so it sits on the cue scores'
+/// scale (a pack at the fit threshold, 0.45, scores 2.7, above [`MIN_PACK_SCORE`]).
+pub const LEARNED_SCALE: f32 = 6.0;
 
 /// All pack cues in one `RegexSet`.
 #[derive(Debug, Clone)]
@@ -24,6 +36,7 @@ pub struct PackRanker {
     /// (pack index in `packs`, weight, cue index within the pack) per pattern.
     owners: Vec<(usize, f32, usize)>,
     packs: Vec<RankerPack>,
+    model: PackModel,
 }
 
 #[derive(Debug, Clone)]
@@ -39,7 +52,14 @@ struct RankerPack {
 pub const MIN_PACK_SCORE: f32 = 2.0;
 
 impl PackRanker {
+    /// A ranker for `packs` with the shipped pack model.
     pub fn new(packs: &PackSet) -> PackRanker {
+        PackRanker::with_model(packs, PackModel::shipped())
+    }
+
+    /// A ranker for `packs` with `model` (an empty model: cues alone, as `plancheck
+    /// train` needs to compute the cue features it learns from).
+    pub fn with_model(packs: &PackSet, model: PackModel) -> PackRanker {
         let mut owners = Vec::new();
         let mut list = Vec::new();
         for (pi, pack) in packs.iter().enumerate() {
@@ -59,6 +79,7 @@ impl PackRanker {
             set: packs.cue_set().clone(),
             owners,
             packs: list,
+            model,
         }
     }
 
@@ -85,45 +106,105 @@ impl PackRanker {
         out
     }
 
-    /// Ranks packs over the texts of a discussion. Each cue counts once per message, and a
-    /// pack's score is the sum over messages. Core packs are always included; others when
-    /// they reach [`MIN_PACK_SCORE`] and are not in `disabled`. Highest score first, core
-    /// packs after the others at equal score.
-    pub fn rank<'a>(
+    /// Each pack's cue evidence over the texts of a discussion (in pack order): the sum of
+    /// its matched cue weights (each cue once per message), its distinct matched words
+    /// (lowercase, singular), and up to five of them as written.
+    fn cue_evidence<'a>(
         &self,
         texts: impl IntoIterator<Item = &'a str>,
-        disabled: &BTreeSet<String>,
-    ) -> Vec<PackMatch> {
+    ) -> Vec<(CueEvidence, BTreeSet<String>)> {
         let mut scores = vec![0f32; self.packs.len()];
-        let mut matched: Vec<BTreeSet<String>> = vec![BTreeSet::new(); self.packs.len()];
+        let mut words: Vec<BTreeSet<String>> = vec![BTreeSet::new(); self.packs.len()];
+        let mut shown: Vec<BTreeSet<String>> = vec![BTreeSet::new(); self.packs.len()];
         for text in texts {
             for idx in self.set.matches(text).iter() {
                 let (pi, w, ci) = self.owners[idx];
                 scores[pi] += w;
-                if matched[pi].len() < 5 {
-                    if let Some(m) = self.packs[pi].regexes[ci].find(text) {
-                        matched[pi].insert(m.as_str().to_lowercase());
+                if w <= 0.0 {
+                    continue;
+                }
+                for m in self.packs[pi].regexes[ci].find_iter(text) {
+                    let word = m.as_str().to_lowercase();
+                    words[pi].insert(singular(&word));
+                    if shown[pi].len() < 5 {
+                        shown[pi].insert(word);
                     }
                 }
             }
         }
-        let mut out: Vec<PackMatch> = self
-            .packs
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| {
-                !disabled.contains(&p.id)
-                    && (p.kind == PackKind::Core || scores[*i] >= MIN_PACK_SCORE)
+        scores
+            .into_iter()
+            .zip(words)
+            .zip(shown)
+            .map(|((score, words), shown)| {
+                (
+                    CueEvidence {
+                        score,
+                        words: words.len(),
+                    },
+                    shown,
+                )
             })
-            .map(|(i, p)| PackMatch {
+            .collect()
+    }
+
+    /// The cue evidence of pack `id` over `texts` (what the pack model reads besides the
+    /// words); `None` for an unknown pack.
+    pub fn evidence<'a>(
+        &self,
+        id: &str,
+        texts: impl IntoIterator<Item = &'a str>,
+    ) -> Option<CueEvidence> {
+        let i = self.packs.iter().position(|p| p.id == id)?;
+        Some(self.cue_evidence(texts).swap_remove(i).0)
+    }
+
+    /// Ranks packs over the texts of a discussion. Core packs are always included. A pack
+    /// the learned model knows fits by its probability and the cue words said (see
+    /// [`packfit::fits`]); another when its cue score reaches [`MIN_PACK_SCORE`];
+    /// never one in `disabled`. Highest score first, core packs after the others at equal
+    /// score.
+    pub fn rank<'a>(
+        &self,
+        texts: impl IntoIterator<Item = &'a str> + Clone,
+        disabled: &BTreeSet<String>,
+    ) -> Vec<PackMatch> {
+        let evidence = self.cue_evidence(texts.clone());
+        let terms = packfit::terms(texts);
+        let mut out: Vec<PackMatch> = Vec::new();
+        for (p, (cues, shown)) in self.packs.iter().zip(evidence) {
+            if disabled.contains(&p.id) {
+                continue;
+            }
+            let mut matched: Vec<String> = shown.into_iter().collect();
+            let (score, fit) = match p.kind {
+                PackKind::Core => (cues.score, None),
+                _ => match self.model.fit(&p.id, &terms, cues) {
+                    Some(f) => {
+                        if !packfit::fits(f.probability, cues) {
+                            continue;
+                        }
+                        for w in f.words {
+                            if matched.len() < 5 && !matched.contains(&w) {
+                                matched.push(w);
+                            }
+                        }
+                        (LEARNED_SCALE * f.probability, Some(f.probability))
+                    }
+                    None if cues.score >= MIN_PACK_SCORE => (cues.score, None),
+                    None => continue,
+                },
+            };
+            out.push(PackMatch {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 kind: p.kind,
-                score: scores[i],
+                score,
                 questions: p.questions,
-                matched: std::mem::take(&mut matched[i]).into_iter().collect(),
-            })
-            .collect();
+                matched,
+                fit,
+            });
+        }
         out.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -131,6 +212,16 @@ impl PackRanker {
                 .then_with(|| a.id.cmp(&b.id))
         });
         out
+    }
+}
+
+/// "refunds" and "refund" are one word, so is "merchants" and "merchant".
+pub fn singular(word: &str) -> String {
+    let w = word.trim();
+    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+        w[..w.len() - 1].to_string()
+    } else {
+        w.to_string()
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod plot;
 pub mod train;
+pub mod train_packs;
 pub use plot::plot_svg;
 
 use crate::detect::{self, ChatMessage, CompiledCues, Detector, PackRanker};

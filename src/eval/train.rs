@@ -538,6 +538,16 @@ fn file_label(name: &str) -> String {
     name.to_string()
 }
 
+/// How a model file names an input: its path from `prompts/` or `corpus/`, rows, hash.
+pub fn described(name: &str, src: &str) -> String {
+    format!(
+        "{} ({} rows, fnv {})",
+        file_label(name),
+        src.lines().filter(|l| !l.trim().is_empty()).count(),
+        fingerprint(src.as_bytes())
+    )
+}
+
 /// Trains on all inputs and records what it was trained on.
 pub fn build(
     inputs: &Inputs,
@@ -554,14 +564,7 @@ pub fn build(
         .design
         .iter()
         .chain([&inputs.issues])
-        .map(|(name, src)| {
-            format!(
-                "{} ({} rows, fnv {})",
-                file_label(name),
-                src.lines().filter(|l| !l.trim().is_empty()).count(),
-                fingerprint(src.as_bytes())
-            )
-        })
+        .map(|(name, src)| described(name, src))
         .collect();
     trained_on.push(format!(
         "prompts/detection.toml (fnv {})",
