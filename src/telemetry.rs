@@ -40,15 +40,21 @@ fn is_capped(target: &str) -> bool {
 
 pub fn init(filter: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
-    let wants_trace = filter
-        .max_level_hint()
-        .is_none_or(|l| l >= LevelFilter::TRACE);
+    let hint = filter.max_level_hint();
+    let wants_trace = hint.is_none_or(|l| l >= LevelFilter::TRACE);
+    // The cap passes the user's filter's most verbose level on: without it the cap would
+    // have no level, every `debug!`/`trace!` call and span of every library would be
+    // checked at run time (and spans recorded), instead of skipped at its call site.
+    let mut cap = filter_fn(allowed);
+    if let Some(level) = hint {
+        cap = cap.with_max_level_hint(level);
+    }
     let layer = fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_filter(filter)
-        .with_filter(filter_fn(allowed));
+        .with_filter(cap);
     if tracing_subscriber::registry()
         .with(layer)
         .try_init()

@@ -50,7 +50,7 @@ async fn dispatch(
             data.inbox.listen(ctx);
             Ok(())
         }
-        // Taken by the inbox's listener already, unless it was not listening yet.
+        // Messages go to the inbox before poise (see `super::framework`): not seen here.
         sy::FullEvent::Message { new_message } => {
             data.inbox.receive(new_message);
             Ok(())

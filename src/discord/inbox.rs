@@ -2,8 +2,8 @@
 //! received them. serenity hands every event to its own task, which loses that order, so
 //! the inbox also listens on each connection directly (a serenity collector, called by the
 //! connection's task for each event before it is handed on). Until a new connection's
-//! listener is in place, the event handler passes messages in; the ids already seen
-//! ([`super::replay::Recent`]) make sure each message enters once.
+//! listener is in place, the framework (`super::framework`) passes messages in; the ids
+//! already seen ([`super::replay::Recent`]) make sure each message enters once.
 
 use super::lanes::{LaneStats, Lanes, Priority};
 use super::replay::Recent;

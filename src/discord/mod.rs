@@ -6,6 +6,7 @@ mod checklist;
 mod commands;
 pub mod components;
 mod events;
+mod framework;
 pub mod inbox;
 pub mod lanes;
 mod nudges;
@@ -138,7 +139,7 @@ pub async fn run(cfg: Config, token: Secret, service: Service) -> anyhow::Result
         })
         .build();
     let mut client = sy::ClientBuilder::new_with_http(http, intents)
-        .framework(framework)
+        .framework(framework::Framework::new(framework))
         .await
         .context("cannot create the Discord client")?;
     let shards = client.shard_manager.clone();

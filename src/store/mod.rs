@@ -192,6 +192,9 @@ impl Store {
                 let options: AnyConnectOptions = sqlite_url(path, create).parse()?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(4)
+                    // A connection to a local file cannot have gone away: no ping (a round
+                    // trip to the connection's thread) before each query.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(
