@@ -24,7 +24,7 @@ pub enum Depth {
 
 pub const QUICK_MAX: usize = 7;
 pub const STANDARD_MIN: usize = 8;
-pub const STANDARD_MAX: usize = 15;
+pub const STANDARD_MAX: usize = 12;
 
 /// The categories a standard checklist always covers (the core packs' themes).
 pub const CORE_CATEGORIES: [Category; 4] = [
@@ -209,7 +209,7 @@ pub fn checklist(
 }
 
 /// How many questions a standard checklist starts with: 8, two more for each domain or
-/// integration pack that fits, at most 15.
+/// integration pack that fits, at most 12.
 pub fn standard_size(non_core_packs: usize) -> usize {
     (STANDARD_MIN + 2 * non_core_packs).min(STANDARD_MAX)
 }

@@ -193,14 +193,14 @@ fn scan_prints_each_prompt_once_with_evidence_and_packs() {
         "{packs:?}"
     );
     assert!(packs.contains(&"api"));
-    // The standard checklist it would open: 8 to 15 question ids, no id twice.
+    // The standard checklist it would open: 8 to 12 question ids, no id twice.
     let questions: Vec<&str> = p["questions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert!((8..=15).contains(&questions.len()), "{questions:?}");
+    assert!((8..=12).contains(&questions.len()), "{questions:?}");
     let distinct: std::collections::BTreeSet<&&str> = questions.iter().collect();
     assert_eq!(distinct.len(), questions.len());
     assert!(!p["evidence"].as_array().unwrap().is_empty());

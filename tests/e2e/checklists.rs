@@ -385,8 +385,8 @@ async fn a_standard_checklist_is_short_and_plan_more_adds_pages_to_its_thread() 
     let plan = h.store().await.plan(PlanId(1)).await.unwrap().unwrap();
     let n = plan.questions.len();
     assert!(
-        (8..=15).contains(&n),
-        "a standard checklist holds 8 to 15, not {n}"
+        (8..=12).contains(&n),
+        "a standard checklist holds 8 to 12, not {n}"
     );
     assert_eq!(plan.depth.as_str(), "standard");
 

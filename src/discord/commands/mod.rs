@@ -89,7 +89,7 @@ pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
 pub(crate) enum DepthChoice {
     #[name = "quick (at most 7 critical questions)"]
     Quick,
-    #[name = "standard (8 to 15, every core category)"]
+    #[name = "standard (8 to 12, every core category)"]
     Standard,
     #[name = "thorough (every question of the packs that fit)"]
     Thorough,
