@@ -1,5 +1,6 @@
 //! Parsing and validation of pack files. Every error names the file, line and key.
 
+use super::lazy::LazyRegex;
 use super::model::{Category, Cue, Pack, PackKind, Question, Reading, When};
 use super::reading;
 use regex::RegexBuilder;
@@ -414,16 +415,17 @@ fn check_texts(cx: &mut Ctx<'_>, i: usize, q: &RawQuestion) {
     }
 }
 
-/// Question `i`'s patterns under `key` that compile; the others are errors.
+/// Question `i`'s patterns under `key` that compile (kept uncompiled until used, see
+/// [`LazyRegex`]); the others are errors.
 fn compile_all(
     cx: &mut Ctx<'_>,
     i: usize,
     key: &str,
     patterns: &[Spanned<String>],
-) -> Vec<regex::Regex> {
+) -> Vec<LazyRegex> {
     let mut out = Vec::new();
     for (k, p) in patterns.iter().enumerate() {
-        match compile_cue(p.get_ref()) {
+        match LazyRegex::checked(p.get_ref()) {
             Ok(r) => out.push(r),
             Err(msg) => cx.error(p.span(), &format!("questions[{i}].{key}[{k}]"), msg),
         }
@@ -577,6 +579,35 @@ mod tests {
             "{}",
             e[0]
         );
+    }
+
+    #[test]
+    fn a_bad_question_pattern_is_refused_at_load_with_its_location() {
+        // Question patterns are kept uncompiled until used, but still checked at load.
+        let src = format!(
+            "{HEAD}{}applies_when = ['ok']\nunless = ['(bad']\ncues = ['\\w{{500}}\\w{{500}}']\n",
+            q("p.a", "api", "A?")
+        );
+        let e = errors_of(&src);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].starts_with("x.toml:11: questions[0].unless[0]: invalid regular expression"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("x.toml:12: questions[0].cues[0]: pattern compiles to more than"),
+            "{e:?}"
+        );
+        // The control: the same question with good patterns loads, uncompiled, and matches.
+        let ok = format!(
+            "{HEAD}{}applies_when = ['ok']\ncues = ['\\brefund\\b']\n",
+            q("p.a", "api", "A?")
+        );
+        let p = parse_pack("x.toml", &ok).unwrap();
+        let when = &p.questions[0].when;
+        assert!(!when.cues[0].is_compiled());
+        assert!(when.cues[0].is_match("a REFUND"));
+        assert!(!when.cues[0].is_match("refunded"));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Question packs: the product's knowledge, kept as data in `prompts/packs/`.
 
+mod lazy;
 mod load;
 mod model;
 pub mod reading;
 mod shipped;
 
+pub use lazy::LazyRegex;
 pub use load::{PackError, parse_pack};
 pub(crate) use load::{compile_cue, line_of, parse_toml, toml_message};
 pub use model::{Category, Cue, Pack, PackKind, Question, Reading, When};

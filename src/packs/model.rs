@@ -1,5 +1,6 @@
 //! The question-pack model: plain data, validated once at load time.
 
+use super::lazy::LazyRegex;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -142,16 +143,18 @@ pub struct Reading {
 #[derive(Debug, Clone, Default)]
 pub struct When {
     /// Offered only when one of these matches (none: always).
-    pub applies_when: Vec<Regex>,
+    pub applies_when: Vec<LazyRegex>,
     /// Never offered when one of these matches.
-    pub unless: Vec<Regex>,
+    pub unless: Vec<LazyRegex>,
     /// Each one that matches makes the question more relevant.
-    pub cues: Vec<Regex>,
+    pub cues: Vec<LazyRegex>,
 }
 
 impl PartialEq for When {
     fn eq(&self, other: &When) -> bool {
-        let pats = |v: &[Regex]| v.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>();
+        fn pats(v: &[LazyRegex]) -> Vec<&str> {
+            v.iter().map(LazyRegex::pattern).collect()
+        }
         pats(&self.applies_when) == pats(&other.applies_when)
             && pats(&self.unless) == pats(&other.unless)
             && pats(&self.cues) == pats(&other.cues)

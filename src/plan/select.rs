@@ -124,7 +124,8 @@ fn distinct_words(set: &PackSet, id: &str, texts: &[&str]) -> usize {
 /// Every question of `packs` (id, fit score) that applies to the conversation `texts`,
 /// best first, one per `same_as` group.
 pub fn rank(set: &PackSet, packs: &[(String, f32)], texts: &[&str]) -> Vec<Ranked> {
-    let any = |rs: &[regex::Regex]| rs.iter().any(|r| texts.iter().any(|t| r.is_match(t)));
+    let any =
+        |rs: &[crate::packs::LazyRegex]| rs.iter().any(|r| texts.iter().any(|t| r.is_match(t)));
     let mut ranked: Vec<Ranked> = Vec::new();
     for (pack_id, fit) in packs {
         let Some(pack) = set.get(pack_id) else {
