@@ -93,7 +93,7 @@ fn checklist(set: &PackSet, ranker: &PackRanker, messages: &[String]) -> Outcome
         .filter(|m| m.kind != PackKind::Core)
         .map(|m| (m.id.clone(), m.score, m.matched.clone()))
         .collect();
-    let packs = select::fitting_packs(set, &fits, &texts, None);
+    let packs = select::fitting_packs(&fits, None);
     let non_core: Vec<String> = packs
         .iter()
         .filter(|(id, _)| set.get(id).is_some_and(|p| p.kind != PackKind::Core))
@@ -316,23 +316,14 @@ fn standard_checklists_hold_the_questions_that_fit() {
     );
 }
 
-/// The pack model generalises: on the feature conversations of the two earlier validation
-/// splits (never trained on; `plancheck train` reads only `batch*.jsonl`), the packs they
-/// name (the first two) are among the three best-fitting ones, and the packs they rule out
-/// stay out. Before the pack model (cues alone): 39 % and 94 %.
+/// The pack model reaches beyond its training rows: on the feature conversations of the
+/// two earlier validation splits (`plancheck train` reads only `batch*.jsonl`, so they are
+/// never trained on), the packs they name (the first two) are among the three best-fitting
+/// ones, and the packs they rule out stay out. Cues alone: 39 % and 94 %. The model's
+/// thresholds were chosen on these splits, so this is a floor against regressions, not an
+/// unseen figure (README reports validation3 for that).
 #[test]
 fn packs_fit_conversations_the_pack_model_was_not_trained_on() {
-    #[derive(Deserialize)]
-    struct Row {
-        label: String,
-        #[serde(default)]
-        packs: Vec<String>,
-        #[serde(default)]
-        not_packs: Vec<String>,
-        #[serde(default)]
-        feature_from: usize,
-        messages: Vec<String>,
-    }
     let set = PackSet::shipped().unwrap();
     let ranker = PackRanker::new(&set);
     let root = env!("CARGO_MANIFEST_DIR");
@@ -340,18 +331,13 @@ fn packs_fit_conversations_the_pack_model_was_not_trained_on() {
     for file in ["validation.jsonl", "validation2.jsonl"] {
         let path = format!("{root}/prompts/training/design/{file}");
         let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        for line in src.lines().filter(|l| !l.trim().is_empty()) {
-            let row: Row = serde_json::from_str(line).unwrap_or_else(|e| panic!("{path}: {e}"));
-            if row.label != "feature" {
-                continue;
-            }
-            let messages: Vec<String> = row.messages[row.feature_from..]
-                .iter()
-                .map(|m| {
-                    m.split_once(": ")
-                        .map_or(m.as_str(), |(_, b)| b)
-                        .to_string()
-                })
+        let rows = plancheck::eval::parse(&path, &src).unwrap_or_else(|e| panic!("{e}"));
+        for row in rows.iter().filter(|r| r.label == "feature") {
+            let messages: Vec<String> = row
+                .lines()
+                .into_iter()
+                .skip(row.feature_from.unwrap_or(0))
+                .map(|(_, text)| text.to_string())
                 .collect();
             let out = checklist(&set, &ranker, &messages);
             n += 1;

@@ -20,15 +20,20 @@ pub const FORMAT: u32 = 1;
 /// A pack the model knows fits when its probability reaches this ...
 pub const FIT_PROBABILITY: f32 = 0.45;
 
-/// ... and its cues were clearly said: two different cue words, or one from a cue of at
-/// least this weight. A single ambiguous word ("invoice", "export", "comment": pack authors
+/// ... and its cues were clearly said: [`CLEAR_CUE_WORDS`] different cue words, or one
+/// from a cue of at least this weight. A single ambiguous word ("invoice", "export", "comment": pack authors
 /// give such cues weights of 1 or less) is not a reason to ask a whole domain's questions,
 /// whatever the rest of the conversation; a pack none of whose cues were said never fits.
 pub const ONE_WORD_MIN_SCORE: f32 = 1.5;
 
+/// Different cue words (a plural is not a second word) that say a pack's subject was
+/// clearly discussed, whatever their weights.
+pub const CLEAR_CUE_WORDS: usize = 2;
+
 /// Whether a pack the model knows fits: its probability and its cue evidence.
 pub fn fits(probability: f32, cues: CueEvidence) -> bool {
-    let said = cues.words >= 2 || (cues.words == 1 && cues.score >= ONE_WORD_MIN_SCORE);
+    let said =
+        cues.words >= CLEAR_CUE_WORDS || (cues.words == 1 && cues.score >= ONE_WORD_MIN_SCORE);
     said && probability >= FIT_PROBABILITY
 }
 
@@ -198,11 +203,6 @@ impl PackModel {
 
     pub fn shipped() -> PackModel {
         PackModel::new(&PackModelFile::shipped())
-    }
-
-    /// Whether the model knows pack `id`.
-    pub fn knows(&self, id: &str) -> bool {
-        self.packs.contains_key(id)
     }
 
     /// The fit of pack `id` for a conversation with `terms` and cue evidence `cues`; `None`

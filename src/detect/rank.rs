@@ -20,9 +20,6 @@ pub struct PackMatch {
     pub questions: usize,
     /// The words that made it fit (empty for a core pack offered by default).
     pub matched: Vec<String>,
-    /// The learned model's probability that the pack fits (`None` for a pack it does not
-    /// know, such as a server's own pack, and for core packs).
-    pub fit: Option<f32>,
 }
 
 /// A learned pack's score is this times its probability, so it sits on the cue scores'
@@ -148,21 +145,24 @@ impl PackRanker {
             .collect()
     }
 
-    /// The cue evidence of pack `id` over `texts` (what the pack model reads besides the
-    /// words); `None` for an unknown pack.
+    /// Every pack's cue evidence over `texts` (what the pack model reads besides the
+    /// words), by pack id, in pack order.
     pub fn evidence<'a>(
         &self,
-        id: &str,
         texts: impl IntoIterator<Item = &'a str>,
-    ) -> Option<CueEvidence> {
-        let i = self.packs.iter().position(|p| p.id == id)?;
-        Some(self.cue_evidence(texts).swap_remove(i).0)
+    ) -> Vec<(&str, CueEvidence)> {
+        self.packs
+            .iter()
+            .zip(self.cue_evidence(texts))
+            .map(|(p, (cues, _))| (p.id.as_str(), cues))
+            .collect()
     }
 
     /// Ranks packs over the texts of a discussion. Core packs are always included. A pack
     /// the learned model knows fits by its probability and the cue words said (see
-    /// [`packfit::fits`]); another when its cue score reaches [`MIN_PACK_SCORE`];
-    /// never one in `disabled`. Highest score first, core packs after the others at equal
+    /// [`packfit::fits`]); another (a server's own pack) when its cue score reaches
+    /// [`MIN_PACK_SCORE`] with [`packfit::CLEAR_CUE_WORDS`] different words; never one in
+    /// `disabled`. Highest score first, core packs after the others at equal
     /// score.
     pub fn rank<'a>(
         &self,
@@ -177,8 +177,8 @@ impl PackRanker {
                 continue;
             }
             let mut matched: Vec<String> = shown.into_iter().collect();
-            let (score, fit) = match p.kind {
-                PackKind::Core => (cues.score, None),
+            let score = match p.kind {
+                PackKind::Core => cues.score,
                 _ => match self.model.fit(&p.id, &terms, cues) {
                     Some(f) => {
                         if !packfit::fits(f.probability, cues) {
@@ -189,9 +189,13 @@ impl PackRanker {
                                 matched.push(w);
                             }
                         }
-                        (LEARNED_SCALE * f.probability, Some(f.probability))
+                        LEARNED_SCALE * f.probability
                     }
-                    None if cues.score >= MIN_PACK_SCORE => (cues.score, None),
+                    None if cues.score >= MIN_PACK_SCORE
+                        && cues.words >= packfit::CLEAR_CUE_WORDS =>
+                    {
+                        cues.score
+                    }
                     None => continue,
                 },
             };
@@ -202,7 +206,6 @@ impl PackRanker {
                 score,
                 questions: p.questions,
                 matched,
-                fit,
             });
         }
         out.sort_by(|a, b| {
@@ -256,6 +259,25 @@ mod tests {
         );
         assert_eq!(m[0].id, "payments", "{:?}", ids(&m));
         assert!(m[0].matched.contains(&"refund".to_string()));
+    }
+
+    #[test]
+    fn a_pack_the_model_does_not_know_needs_two_different_cue_words() {
+        let mut packs: Vec<crate::packs::Pack> =
+            PackSet::shipped().unwrap().iter().cloned().collect();
+        let own = "id = \"kiosk\"\nname = \"Kiosk\"\ndescription = \"d\"\nkind = \"domain\"\n\
+                   [[cues]]\npattern = '\\b(kiosks?|tablets?)\\b'\nweight = 3.0\n\
+                   [[questions]]\nid = \"kiosk.a\"\ncategory = \"api\"\ntext = \"A?\"\nwhy = \"b\"\n";
+        packs.push(crate::packs::parse_pack("kiosk.toml", own).unwrap());
+        let ranker = PackRanker::new(&PackSet::new(packs).unwrap());
+        let none = BTreeSet::new();
+        // One word, however strong its cue and however often: not enough.
+        let m = ranker.rank(["the kiosk, the kiosks, one kiosk"], &none);
+        assert!(!ids(&m).contains(&"kiosk"), "{:?}", ids(&m));
+        // Two different words: it fits, on its cue score.
+        let m = ranker.rank(["a kiosk mode for the tablet"], &none);
+        let kiosk = m.iter().find(|p| p.id == "kiosk").expect("kiosk fits");
+        assert_eq!(kiosk.score, 3.0);
     }
 
     #[test]

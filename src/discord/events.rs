@@ -42,17 +42,12 @@ async fn dispatch(
 ) -> Result<(), Error> {
     let ctx = fw.serenity_context;
     let data = fw.user_data;
-    // Slash commands are deduplicated by the framework's command check; buttons, forms
-    // and messages here (messages in the inbox).
+    // Slash commands are deduplicated by the framework's command check; buttons and forms
+    // here. Messages never come this way: `super::framework` hands them to the inbox.
     match event {
         // Each connection hands its messages to the inbox as they arrive, in order.
         sy::FullEvent::Ready { .. } => {
             data.inbox.listen(ctx);
-            Ok(())
-        }
-        // Messages go to the inbox before poise (see `super::framework`): not seen here.
-        sy::FullEvent::Message { new_message } => {
-            data.inbox.receive(new_message);
             Ok(())
         }
         sy::FullEvent::InteractionCreate {
@@ -65,10 +60,9 @@ async fn dispatch(
     }
 }
 
-/// The id quoted in logs for an event: the message's or the interaction's.
+/// The id quoted in logs for an event: the interaction's.
 fn event_ref(event: &sy::FullEvent) -> u64 {
     match event {
-        sy::FullEvent::Message { new_message } => new_message.id.get(),
         sy::FullEvent::InteractionCreate { interaction } => interaction.id().get(),
         _ => 0,
     }

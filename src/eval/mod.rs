@@ -37,6 +37,12 @@ pub struct Row {
     /// Conversations: the product domain (`community` for open-source community chat).
     #[serde(default)]
     pub domain: Option<String>,
+    /// Feature conversations: the domain and integration packs that fit, best first.
+    #[serde(default)]
+    pub packs: Vec<String>,
+    /// Feature conversations: packs a keyword might suggest that do not fit.
+    #[serde(default)]
+    pub not_packs: Vec<String>,
 }
 
 impl Row {

@@ -278,10 +278,11 @@ fn dot(w: &[f32], f: &[(u32, f32)]) -> f32 {
     f.iter().map(|&(i, v)| w[i as usize] * v).sum()
 }
 
-struct XorShift(u64);
+/// A small deterministic random number generator (xorshift64) for shuffling examples.
+pub(super) struct XorShift(pub(super) u64);
 
 impl XorShift {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;

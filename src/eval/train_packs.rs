@@ -11,11 +11,11 @@
 //! few conversations.
 
 use super::EvalError;
+use super::train::XorShift;
 use crate::detect::normalize;
 use crate::detect::packfit::{self, CueEvidence, PackModelFile, PackWeights};
 use crate::detect::{PackRanker, packfit::PackModel};
 use crate::packs::{PackKind, PackSet};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A word or pair counts when at least this many training conversations hold it.
@@ -28,17 +28,6 @@ const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 /// are left out of the file, which keeps it small to read and to hold in memory.
 pub const TERMS_PER_PACK: usize = 400;
 
-/// What the trainer reads of a design-corpus row.
-#[derive(Deserialize)]
-struct LabeledRow {
-    label: String,
-    #[serde(default)]
-    packs: Vec<String>,
-    #[serde(default)]
-    feature_from: usize,
-    messages: Vec<String>,
-}
-
 /// One feature conversation: its normalised messages and the packs that fit it.
 #[derive(Debug, Clone)]
 pub struct Labeled {
@@ -46,31 +35,21 @@ pub struct Labeled {
     pub packs: Vec<String>,
 }
 
-/// The feature conversations of `(name, contents)` files, from the message where the
-/// feature starts, without authors, normalised as the bot normalises messages.
+/// The feature conversations of `(name, contents)` files (read by [`super::parse`]), from
+/// the message where the feature starts, without authors, normalised as the bot
+/// normalises messages.
 pub fn labeled(files: &[(String, String)]) -> Result<Vec<Labeled>, EvalError> {
     let mut out = Vec::new();
     for (name, src) in files {
-        for (i, line) in src.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let row: LabeledRow = serde_json::from_str(line).map_err(|e| EvalError {
-                file: name.clone(),
-                line: i + 1,
-                message: e.to_string(),
-            })?;
+        for row in super::parse(name, src)? {
             if row.label != "feature" {
                 continue;
             }
             let texts = row
-                .messages
-                .iter()
-                .skip(row.feature_from)
-                .map(|m| {
-                    let body = m.split_once(": ").map_or(m.as_str(), |(_, b)| b);
-                    normalize::prose(body)
-                })
+                .lines()
+                .into_iter()
+                .skip(row.feature_from.unwrap_or(0))
+                .map(|(_, text)| normalize::prose(text))
                 .collect();
             out.push(Labeled {
                 texts,
@@ -87,19 +66,6 @@ struct Encoded {
     /// Cue evidence per pack, in the order of the packs trained.
     cues: Vec<CueEvidence>,
     packs: BTreeSet<String>,
-}
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
 }
 
 /// Fits the pack model on `rows` for the domain and integration packs of `set`.
@@ -136,14 +102,13 @@ pub fn train(set: &PackSet, rows: &[Labeled]) -> PackModelFile {
                     .iter()
                     .filter_map(|w| index.get(w.as_str()).map(|i| (*i, scale)))
                     .collect(),
-                cues: pack_ids
-                    .iter()
-                    .map(|id| {
-                        ranker
-                            .evidence(id, r.texts.iter().map(String::as_str))
-                            .expect("a pack of the set")
-                    })
-                    .collect(),
+                cues: {
+                    let all: HashMap<&str, CueEvidence> = ranker
+                        .evidence(r.texts.iter().map(String::as_str))
+                        .into_iter()
+                        .collect();
+                    pack_ids.iter().map(|id| all[id.as_str()]).collect()
+                },
                 packs: r.packs.iter().cloned().collect(),
             }
         })
@@ -327,9 +292,9 @@ mod tests {
     #[test]
     fn rows_are_read_from_the_feature_start_without_authors() {
         let src = concat!(
-            r#"{"label": "feature", "packs": ["jobs"], "feature_from": 1, "messages": ["a: lunch?", "b: a nightly job"]}"#,
+            r#"{"id": "t-1", "label": "feature", "packs": ["jobs"], "feature_from": 1, "messages": ["a: lunch?", "b: a nightly job"]}"#,
             "\n",
-            r#"{"label": "not_feature", "messages": ["a: hi", "b: hi"]}"#,
+            r#"{"id": "t-2", "label": "not_feature", "messages": ["a: hi", "b: hi"]}"#,
             "\n"
         );
         let rows = labeled(&[("x.jsonl".into(), src.into())]).unwrap();

@@ -58,10 +58,6 @@ impl std::fmt::Display for Depth {
     }
 }
 
-/// A domain or integration pack joins only with this many different matched words: one
-/// word ("invoice", "export", "accounts") is not a reason to ask a whole domain's questions.
-pub const MIN_DISTINCT_WORDS: usize = 2;
-
 /// A ranked question: its id and why it ranks where it does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
@@ -74,26 +70,16 @@ pub struct Ranked {
     pub generic: bool,
 }
 
-/// Packs that clearly fit: every core pack, the domain and integration packs of `fits`
-/// the learned pack model found fitting (it weighs their cues itself), and the others
-/// (a server's own packs) whose cues match at least [`MIN_DISTINCT_WORDS`] different
-/// words in `texts`.
-/// `chosen` (packs named by a person) are taken as they are.
-pub fn fitting_packs(
-    set: &PackSet,
-    fits: &[PackMatch],
-    texts: &[&str],
-    chosen: Option<&[String]>,
-) -> Vec<(String, f32)> {
+/// The packs of a checklist, with their fit: the packs a person `chosen`, as they are, or
+/// every pack of `fits` (the ranker decides which fit: see [`PackRanker::rank`]); a core
+/// pack's fit counts for nothing, it is there for every discussion.
+///
+/// [`PackRanker::rank`]: crate::detect::PackRanker::rank
+pub fn fitting_packs(fits: &[PackMatch], chosen: Option<&[String]>) -> Vec<(String, f32)> {
     if let Some(chosen) = chosen.filter(|c| !c.is_empty()) {
         return chosen.iter().map(|id| (id.clone(), 2.0)).collect();
     }
     fits.iter()
-        .filter(|m| {
-            m.kind == PackKind::Core
-                || m.fit.is_some()
-                || distinct_words(set, &m.id, texts) >= MIN_DISTINCT_WORDS
-        })
         .map(|m| {
             (
                 m.id.clone(),
@@ -105,20 +91,6 @@ pub fn fitting_packs(
             )
         })
         .collect()
-}
-
-/// How many different words (lowercased) the cues of pack `id` match in `texts`.
-fn distinct_words(set: &PackSet, id: &str, texts: &[&str]) -> usize {
-    let Some(pack) = set.get(id) else { return 0 };
-    let mut words = std::collections::HashSet::new();
-    for cue in pack.cues.iter().filter(|c| c.weight > 0.0) {
-        for t in texts {
-            for m in cue.regex.find_iter(t) {
-                words.insert(crate::detect::rank::singular(&m.as_str().to_lowercase()));
-            }
-        }
-    }
-    words.len()
 }
 
 /// Every question of `packs` (id, fit score) that applies to the conversation `texts`,
@@ -195,7 +167,7 @@ pub fn checklist(
     depth: Depth,
     reserved: usize,
 ) -> Checklist {
-    let packs = fitting_packs(set, fits, texts, named);
+    let packs = fitting_packs(fits, named);
     let non_core = packs
         .iter()
         .filter(|(id, _)| set.get(id).is_some_and(|p| p.kind != PackKind::Core))
@@ -458,7 +430,14 @@ mod tests {
     fn a_plural_is_not_a_second_word_and_named_packs_keep_every_question() {
         let set = PackSet::shipped().unwrap();
         let ranker = PackRanker::new(&set);
-        let words = |t: &str| ranker.evidence("payments", [t]).unwrap().words;
+        let words = |t: &str| {
+            let all = ranker.evidence([t]);
+            all.iter()
+                .find(|(id, _)| *id == "payments")
+                .unwrap()
+                .1
+                .words
+        };
         assert_eq!(words("refunds, refunds and a refund"), 1);
         assert_eq!(words("refunds and a chargeback"), 2, "the control");
         // One weak word, however often, does not bring in payments.
