@@ -317,18 +317,18 @@ fn standard_checklists_hold_the_questions_that_fit() {
 }
 
 /// The pack model reaches beyond its training rows: on the feature conversations of the
-/// two earlier validation splits (`plancheck train` reads only `batch*.jsonl`, so they are
-/// never trained on), the packs they name (the first two) are among the three best-fitting
-/// ones, and the packs they rule out stay out. Cues alone: 39 % and 94 %. The model's
-/// thresholds were chosen on these splits, so this is a floor against regressions, not an
-/// unseen figure (README reports validation3 for that).
+/// fourth validation split (`plancheck train` reads only `batch*.jsonl`, so it is never
+/// trained on; written by someone who saw neither the model nor the other batches), the
+/// packs they name (the first two) are among the three best-fitting ones, and the packs
+/// they rule out stay out. Measured once when the split was first used: 68 % and 91 %
+/// (see the README); the floors sit under those, against regressions.
 #[test]
 fn packs_fit_conversations_the_pack_model_was_not_trained_on() {
     let set = PackSet::shipped().unwrap();
     let ranker = PackRanker::new(&set);
     let root = env!("CARGO_MANIFEST_DIR");
     let (mut n, mut top3, mut kept_out) = (0, 0, 0);
-    for file in ["validation.jsonl", "validation2.jsonl"] {
+    for file in ["validation4.jsonl"] {
         let path = format!("{root}/prompts/training/design/{file}");
         let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let rows = plancheck::eval::parse(&path, &src).unwrap_or_else(|e| panic!("{e}"));
@@ -356,15 +356,15 @@ fn packs_fit_conversations_the_pack_model_was_not_trained_on() {
     }
     let (p_top3, p_out) = (percent(top3, n), percent(kept_out, n));
     println!(
-        "validation splits: {n} feature conversations; named packs in the top three {top3}/{n} \
+        "validation4: {n} feature conversations; named packs in the top three {top3}/{n} \
          ({p_top3:.1} %), ruled-out packs absent {kept_out}/{n} ({p_out:.1} %)"
     );
     assert!(
-        p_top3 >= 55.0,
+        p_top3 >= 63.0,
         "named packs in the top three for only {p_top3:.1} %"
     );
     assert!(
-        p_out >= 85.0,
+        p_out >= 87.0,
         "ruled-out packs absent for only {p_out:.1} %"
     );
 }

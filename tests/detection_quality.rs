@@ -27,13 +27,13 @@ fn dev_corpus_figures_stay_above_their_floors() {
     let report = eval::report_at(&rows, &peaks, settings.threshold);
     let chat = report.sources["frminer_chat"];
     let forum = report.sources["tizard_forum"];
-    // Learned model (issue 9), never trained on this corpus: frminer_chat F1 0.224
-    // (P 0.298), tizard_forum F1 0.614 (P 1.00) at the default threshold; below the
+    // Learned model (issue 9), never trained on this corpus: frminer_chat F1 0.281
+    // (P 0.258), tizard_forum F1 0.614 (P 1.00) at the default threshold; below the
     // hand-tuned cues' 0.467 / 0.814, which were fitted to these rows (see the README).
     // Floors a little under the figures reached.
-    assert!(chat.f1 >= 0.20, "frminer_chat F1 fell to {:.3}", chat.f1);
+    assert!(chat.f1 >= 0.26, "frminer_chat F1 fell to {:.3}", chat.f1);
     assert!(
-        chat.precision >= 0.27,
+        chat.precision >= 0.23,
         "frminer_chat precision fell to {:.3}",
         chat.precision
     );
@@ -118,9 +118,10 @@ fn the_shipped_model_is_what_train_produces() {
 
 /// Cross-validated figures of the training recipe on the shipped conversations and the
 /// issue corpus (each fold scored by a model that never saw it): the floors sit a little
-/// under what `plancheck train --cv` prints at the default threshold (design recall 0.799
-/// on 800 conversations, batch7's harder ones included; false prompts 3.7 %; community
-/// chat recall 0.614, false prompts 5.5 %; issues F1 0.31).
+/// under what `plancheck train --cv` prints at the default threshold, each design batch file
+/// held out in turn so every figure is on another writer's conversations (design recall
+/// 0.838 on 1,710 conversations; false prompts 3.6 %; community chat recall 0.829, false
+/// prompts 12.7 %, with the only community-chat batch held out; issues F1 0.307).
 #[test]
 fn cross_validated_figures_stay_above_their_floors() {
     use plancheck::eval::train;
@@ -137,10 +138,10 @@ fn cross_validated_figures_stay_above_their_floors() {
         .at(Settings::default().threshold)
         .expect("a row at the default");
     let table = cv.table();
-    assert!(at.design_recall >= 0.78, "{table}");
+    assert!(at.design_recall >= 0.81, "{table}");
     assert!(at.design_false_prompts <= 0.05, "{table}");
-    assert!(at.chat_recall >= 0.58, "{table}");
-    assert!(at.chat_false_prompts <= 0.06, "{table}");
+    assert!(at.chat_recall >= 0.79, "{table}");
+    assert!(at.chat_false_prompts <= 0.15, "{table}");
     assert!(at.issues.f1 >= 0.29, "{table}");
 }
 

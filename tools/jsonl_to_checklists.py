@@ -3,8 +3,8 @@
 checklist fixtures (the format of tests/fixtures/checklists.toml), so the checklist test can
 measure a validation split:
 
-    python3 tools/jsonl_to_checklists.py prompts/training/design/validation3.jsonl > /tmp/v3.toml
-    CHECKLISTS_FIXTURES=/tmp/v3.toml cargo test --test checklists standard -- --nocapture
+    python3 tools/jsonl_to_checklists.py prompts/training/design/validation4.jsonl > /tmp/v4.toml
+    CHECKLISTS_FIXTURES=/tmp/v4.toml cargo test --test checklists standard -- --nocapture
 
 Each fixture holds the messages from the row's `feature_from`, without authors; `packs` are
 the row's first two packs, `not_packs` and `questions` (`must_questions`) as labelled. The

@@ -297,8 +297,11 @@ fn a_detection_explains_itself() {
     assert_eq!(det.packs[0].id, "payments");
     assert_eq!(det.title, "Refunds for card payments");
     let reasons = det.reasons(10);
+    // The cues' phrases come first (among them, the model's weights decide the order).
+    let mut first: Vec<&str> = reasons[..3].iter().map(String::as_str).collect();
+    first.sort_unstable();
     assert_eq!(
-        reasons[..3],
+        first,
         ["We should add", "it would be nice", "option to"],
         "the cues' phrases come first: {reasons:?}"
     );
@@ -308,7 +311,7 @@ fn a_detection_explains_itself() {
             .any(|r| ["would", "be", "a", "to"].contains(&r.as_str())),
         "function words explain nothing: {reasons:?}"
     );
-    assert_eq!(det.reasons(1), vec!["We should add"]);
+    assert_eq!(det.reasons(1), reasons[..1], "reasons(n) is the first n");
     for core in ["api", "data_model", "errors", "performance"] {
         assert!(
             det.packs.iter().any(|p| p.id == core),
