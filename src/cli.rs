@@ -174,7 +174,7 @@ pub struct TrainArgs {
     /// Where the pack model goes (which domain and integration packs fit a discussion).
     #[arg(long, default_value = "prompts/pack_model.json")]
     pub packs_out: PathBuf,
-    /// Print cross-validation figures (each design batch file held out in turn) instead of writing the model.
+    /// Print cross-validation figures of both models (each design batch file held out in turn) instead of writing them.
     #[arg(long)]
     pub cv: bool,
 }

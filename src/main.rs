@@ -444,6 +444,10 @@ fn train_command(args: TrainArgs) -> Result<()> {
             "{}",
             train::cross_validate(&inputs, &cues, &ranker, &options)?.table()
         );
+        print!(
+            "\n{}",
+            plancheck::eval::packs_cv::cross_validate(&packs, &inputs.design)?.table()
+        );
     } else {
         let model = train::build(&inputs, &cues, &ranker, &options)?;
         write_atomically(&out, &train::to_json(&model))?;

@@ -1,5 +1,6 @@
 //! Detection quality on a labeled corpus (the format of `shared/corpus/dev.jsonl`).
 
+pub mod packs_cv;
 mod plot;
 pub mod train;
 pub mod train_packs;

@@ -28,11 +28,13 @@ const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 /// are left out of the file, which keeps it small to read and to hold in memory.
 pub const TERMS_PER_PACK: usize = 400;
 
-/// One feature conversation: its normalised messages and the packs that fit it.
+/// One feature conversation: its normalised messages, the packs that fit it (best first)
+/// and those a keyword match might suggest but that do not.
 #[derive(Debug, Clone)]
 pub struct Labeled {
     pub texts: Vec<String>,
     pub packs: Vec<String>,
+    pub not_packs: Vec<String>,
 }
 
 /// The feature conversations of `(name, contents)` files (read by [`super::parse`]), from
@@ -54,6 +56,7 @@ pub fn labeled(files: &[(String, String)]) -> Result<Vec<Labeled>, EvalError> {
             out.push(Labeled {
                 texts,
                 packs: row.packs,
+                not_packs: row.not_packs,
             });
         }
     }
@@ -249,6 +252,7 @@ mod tests {
         Labeled {
             texts: texts.iter().map(|t| t.to_string()).collect(),
             packs: packs.iter().map(|p| p.to_string()).collect(),
+            not_packs: Vec::new(),
         }
     }
 
